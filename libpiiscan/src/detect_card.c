@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * detect_card.c - payment card numbers (PAN).
+ *
+ * 14 to 19 digits, bare or in the groupings card faces and forms use (4-4-4-4, 4-6-5 for
+ * American Express, 4-6-4 for Diners, 4-4-4-4-3 for 19 digits), with a valid Luhn check digit
+ * and a prefix and length that an issuer uses. Luhn alone lets one number in ten through;
+ * the issuer table removes most of the rest (a 13-digit JAN code is never long enough).
+ * A card keyword in the record (カード番号, クレジットカード ...) makes a candidate near
+ * certain; so does a card column, which score.c applies.
+ *
+ * Leaves out: masked numbers (4111-****-****-1111), which are no longer personal data.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Same boundaries as the other number detectors (see detect_postal.c). */
+#define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
+#define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
+
+/* Longest grouping first; one separator throughout (group 1 or 2). */
+static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1\\d{3})?"
+                                     "|\\d{4}([-\\x20])\\d{6}\\2\\d{4,5}"
+                                     "|\\d{14,19})" AFTER;
+
+#define CONF_BARE    0.6
+#define CONF_GROUPED 0.85
+#define CONF_KEYWORD 0.97
+#define MAX_DIGITS   19
+
+/* Issuer identification ranges: numbers whose first strlen(lo) digits lie in [lo, hi]
+ * lexically, with the lengths (bit n set: n digits) the issuer issues there. */
+#define LEN(n)    (1u << (n))
+#define LEN_16_19 (LEN(16) | LEN(17) | LEN(18) | LEN(19))
+
+struct issuer {
+    const char *lo;
+    const char *hi;
+    uint32_t lengths;
+};
+
+static const struct issuer issuers[] = {
+    {"4", "4", LEN(16) | LEN(19)},       /* Visa */
+    {"51", "55", LEN(16)},               /* Mastercard */
+    {"2221", "2720", LEN(16)},           /* Mastercard, 2-series */
+    {"34", "34", LEN(15)},               /* American Express */
+    {"37", "37", LEN(15)},               /* American Express */
+    {"3528", "3589", LEN_16_19},         /* JCB */
+    {"300", "305", LEN(14) | LEN_16_19}, /* Diners Club */
+    {"36", "36", LEN(14) | LEN_16_19},   /* Diners Club International */
+    {"38", "39", LEN(14) | LEN_16_19},   /* Diners Club */
+    {"6011", "6011", LEN_16_19},         /* Discover */
+    {"644", "649", LEN_16_19},           /* Discover */
+    {"65", "65", LEN_16_19},             /* Discover */
+    {"62", "62", LEN_16_19},             /* UnionPay */
+};
+
+struct card_state {
+    pcre2_code *re;
+};
+
+static bool passes_luhn(const char *d, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = (unsigned)(d[n - 1 - i] - '0');
+        if (i % 2 == 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return sum % 10 == 0;
+}
+
+static bool has_issuer(const char *d, size_t n)
+{
+    for (size_t i = 0; i < sizeof issuers / sizeof issuers[0]; i++) {
+        const struct issuer *is = &issuers[i];
+        size_t plen = strlen(is->lo);
+        if (memcmp(d, is->lo, plen) >= 0 && memcmp(d, is->hi, plen) <= 0 &&
+            (is->lengths & LEN(n)) != 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_card(const char *d, size_t n)
+{
+    return n >= 14 && n <= MAX_DIGITS && has_issuer(d, n) && passes_luhn(d, n);
+}
+
+static size_t next_char(const char *s, size_t len, size_t pos)
+{
+    pos++;
+    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+        pos++;
+    return pos;
+}
+
+static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
+                     pii_candidates *out)
+{
+    const struct card_state *cs = state;
+    if (u->digits < 14)
+        return PIISCAN_OK;
+    size_t pos = 0;
+    while (pos < u->len) {
+        int rc = pcre2_match(cs->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0)
+            return PIISCAN_ERR_INTERNAL;
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t start = ov[0];
+        size_t end = ov[1];
+        char d[MAX_DIGITS];
+        size_t n = 0;
+        for (size_t i = start; i < end; i++) {
+            if (u->text[i] >= '0' && u->text[i] <= '9')
+                d[n++] = u->text[i];
+        }
+        bool is_grouped = n != end - start;
+        /* 4-4-4-4-3 that fails may be 4-4-4-4 followed by an unrelated group of three. */
+        if (!is_card(d, n) && n == 19 && is_grouped) {
+            n = 16;
+            end = start + 19;
+        }
+        if (!is_card(d, n)) {
+            pos = next_char(u->text, u->len, start);
+            continue;
+        }
+        double confidence = is_grouped ? CONF_GROUPED : CONF_BARE;
+        const char *detector = "card";
+        unsigned keywords = pii_unit_keywords(u);
+        if (keywords & (1u << PII_COL_CREDIT_CARD)) {
+            confidence = CONF_KEYWORD;
+            detector = "card/keyword";
+        }
+        rc = pii_candidates_push(out, PIISCAN_TYPE_CREDIT_CARD, start, end, confidence, detector);
+        if (rc != PIISCAN_OK)
+            return rc;
+        pos = end;
+    }
+    return PIISCAN_OK;
+}
+
+static int card_compile(void **state, piiscan_error *err)
+{
+    struct card_state *cs = calloc(1, sizeof *cs);
+    if (cs == NULL)
+        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
+    int rc = pii_pattern_compile(pattern, 0, &cs->re, err);
+    if (rc != PIISCAN_OK) {
+        free(cs);
+        return rc;
+    }
+    *state = cs;
+    return PIISCAN_OK;
+}
+
+static void card_free(void *state)
+{
+    struct card_state *cs = state;
+    if (cs == NULL)
+        return;
+    pcre2_code_free(cs->re);
+    free(cs);
+}
+
+const struct pii_detector pii_detector_card = {
+    .name = "card",
+    .type = PIISCAN_TYPE_CREDIT_CARD,
+    .compile = card_compile,
+    .free = card_free,
+    .scan = card_scan,
+};

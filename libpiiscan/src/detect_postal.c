@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * detect_postal.c - Japanese postal codes (郵便番号): 123-4567, 〒123-4567, 〒1234567.
+ *
+ * Every candidate must be in Japan Post's list. The dashed form is distinctive enough to
+ * report alone, at a moderate confidence; seven bare digits are any number, so they count only
+ * with context: the postal mark 〒 in front, a postal-code keyword in the record, a
+ * prefecture right after (the address that follows a postal code), or a postal-code column.
+ * The span is the digits: 〒 is a label, not part of the code.
+ *
+ * Leaves out: codes written with spaces (123 4567), the old 3- and 5-digit codes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Same boundaries as the other number detectors: not glued to letters, digits or '_', not
+ * continued through '-' from an alphanumeric, not inside a date, decimal or path, not an
+ * amount. So 03-1234-5678 holds no 234-5678 and 250-1234567 no 250-1234. */
+#define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
+#define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
+
+/* Group 1: the postal mark (〒, or 〶 as some fonts and forms have it); group 2: the code. */
+static const char pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d{7})" AFTER;
+
+#define CONF_DASHED       0.7
+#define CONF_CONTEXT      0.9 /* dashed, with a keyword in the record */
+#define CONF_BARE_CONTEXT 0.85
+#define CONF_ADDRESS      0.9 /* a prefecture follows */
+#define CONF_MARK         0.97
+#define CONF_COLUMN       0.5 /* bare, only because of the column; score.c raises it */
+
+struct postal_state {
+    pcre2_code *re;
+};
+
+/* A prefecture name (the start of an address) at s[pos], after optional spaces. */
+static bool is_address_after(const char *s, size_t len, size_t pos)
+{
+    while (pos < len && s[pos] == ' ')
+        pos++;
+    /* Every prefecture starts with a kanji: a three-byte UTF-8 sequence. */
+    if (len - pos < 3 || (unsigned char)s[pos] < 0xE0)
+        return false;
+    for (size_t i = 0; i < pii_prefectures_count; i++) {
+        size_t n = strlen(pii_prefectures[i]);
+        if (n <= len - pos && memcmp(s + pos, pii_prefectures[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static uint32_t code_value(const char *s, size_t n)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '-')
+            v = v * 10 + (uint32_t)(s[i] - '0');
+    }
+    return v;
+}
+
+static size_t next_char(const char *s, size_t len, size_t pos)
+{
+    pos++;
+    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+        pos++;
+    return pos;
+}
+
+/* The confidence and evidence of a valid code at text[start..end), or 0 when it should not
+ * be reported. Context is consulted from the cheapest to the costliest. */
+static double weigh(const pii_unit *u, size_t start, size_t end, bool has_mark,
+                    const char **detector)
+{
+    bool is_dashed = end - start == 8;
+    if (has_mark) {
+        *detector = "postal/mark";
+        return CONF_MARK;
+    }
+    if (is_address_after(u->text, u->len, end)) {
+        *detector = "postal/address";
+        return CONF_ADDRESS;
+    }
+    unsigned keywords = pii_unit_keywords(u);
+    if (keywords & (1u << PII_COL_POSTAL_CODE)) {
+        *detector = "postal/keyword";
+        return is_dashed ? CONF_CONTEXT : CONF_BARE_CONTEXT;
+    }
+    if (is_dashed && (keywords & (1u << PII_COL_ADDRESS))) {
+        *detector = "postal/keyword";
+        return CONF_CONTEXT;
+    }
+    if (is_dashed) {
+        *detector = "postal";
+        return CONF_DASHED;
+    }
+    if (u->column == PII_COL_POSTAL_CODE) {
+        *detector = "postal/column";
+        return CONF_COLUMN;
+    }
+    return 0;
+}
+
+static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
+                       pii_candidates *out)
+{
+    const struct postal_state *ps = state;
+    if (u->digits < 7)
+        return PIISCAN_OK;
+    size_t pos = 0;
+    while (pos < u->len) {
+        int rc = pcre2_match(ps->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0)
+            return PIISCAN_ERR_INTERNAL;
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        bool has_mark = ov[2] != PCRE2_UNSET;
+        size_t start = ov[4];
+        size_t end = ov[5];
+        const char *detector = NULL;
+        double confidence = 0;
+        if (pii_postal_code_exists(code_value(u->text + start, end - start)))
+            confidence = weigh(u, start, end, has_mark, &detector);
+        if (confidence > 0) {
+            rc = pii_candidates_push(out, PIISCAN_TYPE_POSTAL_CODE, start, end, confidence,
+                                     detector);
+            if (rc != PIISCAN_OK)
+                return rc;
+            pos = end;
+        } else {
+            pos = next_char(u->text, u->len, ov[0]);
+        }
+    }
+    return PIISCAN_OK;
+}
+
+static int postal_compile(void **state, piiscan_error *err)
+{
+    struct postal_state *ps = calloc(1, sizeof *ps);
+    if (ps == NULL)
+        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
+    int rc = pii_pattern_compile(pattern, 0, &ps->re, err);
+    if (rc != PIISCAN_OK) {
+        free(ps);
+        return rc;
+    }
+    *state = ps;
+    return PIISCAN_OK;
+}
+
+static void postal_free(void *state)
+{
+    struct postal_state *ps = state;
+    if (ps == NULL)
+        return;
+    pcre2_code_free(ps->re);
+    free(ps);
+}
+
+const struct pii_detector pii_detector_postal = {
+    .name = "postal",
+    .type = PIISCAN_TYPE_POSTAL_CODE,
+    .compile = postal_compile,
+    .free = postal_free,
+    .scan = postal_scan,
+};

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * encoding.c - CP932, EUC-JP, UTF-16 and UTF-8 to UTF-8, with a map back to original offsets.
+ *
+ * iconv is the reference for what each double-byte sequence means, but calling it per
+ * character (or per chunk, losing track of offsets and stopping at the first bad byte) is too
+ * slow and too brittle, so the scanner asks iconv once for every possible sequence and keeps
+ * the answers in tables. Decoding is then a table look-up, and ASCII, which is most of any
+ * export, is copied in runs.
+ * Invariant: the output is the same for any chunking of the input; invalid sequences become
+ * U+FFFD and are counted, never fatal. Not handled: UTF-32, ISO-2022-JP.
+ */
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* CP932 lead bytes 0x81-0x9F and 0xE0-0xFC; trail bytes 0x40-0xFC (0x7F is never a trail). */
+#define SJIS_LEADS  60
+#define SJIS_TRAILS 189
+/* JIS X 0208 / 0212 planes in EUC-JP: 94 rows x 94 cells, bytes 0xA1-0xFE. */
+#define JIS_SIDE 94
+/* Input bytes decoded per output reservation: bounds the slack of the 3x worst case. */
+#define DECODE_BLOCK_BYTES 16384
+#define REPLACEMENT        0xFFFD
+
+/* Every CP932 and EUC-JP-MS character is in the BMP, so 16 bits suffice; 0 means invalid. */
+struct pii_codec_tables {
+    uint16_t sjis_single[128];                     /* bytes 0x80-0xFF alone; 0 for leads */
+    uint16_t sjis_double[SJIS_LEADS][SJIS_TRAILS]; /* [lead index][trail - 0x40] */
+    uint16_t euc_single[128];                      /* bytes 0x80-0xFF alone (C1 controls) */
+    uint16_t euc_kana[63];                         /* 0x8E + 0xA1..0xDF: half-width katakana */
+    uint16_t euc_0208[JIS_SIDE][JIS_SIDE];         /* 0xA1-0xFE x 0xA1-0xFE */
+    uint16_t euc_0212[JIS_SIDE][JIS_SIDE];         /* 0x8F + 0xA1-0xFE x 0xA1-0xFE */
+};
+
+static int sjis_lead_index(unsigned b)
+{
+    if (b >= 0x81 && b <= 0x9F)
+        return (int)(b - 0x81);
+    if (b >= 0xE0 && b <= 0xFC)
+        return (int)(b - 0xE0 + 31);
+    return -1;
+}
+
+/* The code point iconv gives for exactly one character in[0..n), or 0 when the bytes are
+ * invalid, incomplete, or do not make exactly one BMP character. */
+static uint16_t ask_iconv(iconv_t cd, const unsigned char *in, size_t n)
+{
+    char src[4];
+    unsigned char dst[8];
+    memcpy(src, in, n);
+    char *ip = src;
+    size_t il = n;
+    char *op = (char *)dst;
+    size_t ol = sizeof dst;
+    size_t r = iconv(cd, &ip, &il, &op, &ol);
+    iconv(cd, NULL, NULL, NULL, NULL); /* forget any state left by an error */
+    if (r == (size_t)-1 || il != 0 || sizeof dst - ol != 4)
+        return 0;
+    uint32_t cp = dst[0] | (uint32_t)dst[1] << 8 | (uint32_t)dst[2] << 16 | (uint32_t)dst[3] << 24;
+    if (cp == 0 || cp > 0xFFFF)
+        return 0;
+    return (uint16_t)cp;
+}
+
+static void fill_cp932(pii_codec_tables *t, iconv_t cd)
+{
+    unsigned char s[2];
+    for (unsigned b = 0x80; b <= 0xFF; b++) {
+        if (sjis_lead_index(b) >= 0)
+            continue;
+        s[0] = (unsigned char)b;
+        t->sjis_single[b - 0x80] = ask_iconv(cd, s, 1);
+    }
+    for (unsigned b = 0x81; b <= 0xFC; b++) {
+        int lead = sjis_lead_index(b);
+        if (lead < 0)
+            continue;
+        s[0] = (unsigned char)b;
+        for (unsigned tr = 0x40; tr <= 0xFC; tr++) {
+            if (tr == 0x7F)
+                continue;
+            s[1] = (unsigned char)tr;
+            t->sjis_double[lead][tr - 0x40] = ask_iconv(cd, s, 2);
+        }
+    }
+}
+
+static bool is_euc_byte(unsigned b)
+{
+    return b >= 0xA1 && b <= 0xFE;
+}
+
+static void fill_eucjp(pii_codec_tables *t, iconv_t cd)
+{
+    unsigned char s[3];
+    for (unsigned b = 0x80; b <= 0xFF; b++) {
+        if (b == 0x8E || b == 0x8F || is_euc_byte(b))
+            continue;
+        s[0] = (unsigned char)b;
+        t->euc_single[b - 0x80] = ask_iconv(cd, s, 1);
+    }
+    s[0] = 0x8E;
+    for (unsigned c = 0xA1; c <= 0xDF; c++) {
+        s[1] = (unsigned char)c;
+        t->euc_kana[c - 0xA1] = ask_iconv(cd, s, 2);
+    }
+    for (unsigned r = 0xA1; r <= 0xFE; r++) {
+        for (unsigned c = 0xA1; c <= 0xFE; c++) {
+            s[0] = (unsigned char)r;
+            s[1] = (unsigned char)c;
+            t->euc_0208[r - 0xA1][c - 0xA1] = ask_iconv(cd, s, 2);
+            s[0] = 0x8F;
+            s[1] = (unsigned char)r;
+            s[2] = (unsigned char)c;
+            t->euc_0212[r - 0xA1][c - 0xA1] = ask_iconv(cd, s, 3);
+        }
+    }
+}
+
+int pii_codec_tables_new(pii_codec_tables **out, piiscan_error *err)
+{
+    static const char *const charsets[] = {"CP932", "EUC-JP-MS"};
+    iconv_t cd[2] = {(iconv_t)-1, (iconv_t)-1};
+    int rc = PIISCAN_OK;
+    pii_codec_tables *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        rc = pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < 2; i++) {
+        cd[i] = iconv_open("UTF-32LE", charsets[i]);
+        if (cd[i] == (iconv_t)-1) {
+            rc = pii_error_set(err, PIISCAN_ERR_ENCODING, UINT64_MAX, 0,
+                               "iconv cannot convert from %s", charsets[i]);
+            goto cleanup;
+        }
+    }
+    fill_cp932(t, cd[0]);
+    fill_eucjp(t, cd[1]);
+    *out = t;
+    t = NULL;
+cleanup:
+    for (size_t i = 0; i < 2; i++)
+        if (cd[i] != (iconv_t)-1)
+            iconv_close(cd[i]);
+    pii_codec_tables_free(t);
+    return rc;
+}
+
+void pii_codec_tables_free(pii_codec_tables *t)
+{
+    free(t);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One character                                                                              */
+
+/* Each decoder below returns the bytes used, 0 for "need more" (only when !is_final), and
+ * for an invalid sequence the longest prefix that could have started a valid one (at least
+ * one byte), so that a stray byte never swallows the ASCII after it. */
+
+static size_t invalid(size_t used, uint32_t *cp, bool *is_invalid)
+{
+    *cp = REPLACEMENT;
+    *is_invalid = true;
+    return used;
+}
+
+static size_t decode_utf8(const unsigned char *s, size_t n, bool is_final, uint32_t *cp,
+                          bool *is_invalid)
+{
+    unsigned b = s[0];
+    size_t len;
+    uint32_t c;
+    unsigned lo = 0x80; /* the second byte's bounds exclude overlongs, surrogates, >U+10FFFF */
+    unsigned hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        c = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        c = b & 0x0F;
+        lo = b == 0xE0 ? 0xA0 : 0x80;
+        hi = b == 0xED ? 0x9F : 0xBF;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        c = b & 0x07;
+        lo = b == 0xF0 ? 0x90 : 0x80;
+        hi = b == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return invalid(1, cp, is_invalid);
+    }
+    for (size_t i = 1; i < len; i++) {
+        if (i >= n)
+            return is_final ? invalid(i, cp, is_invalid) : 0;
+        unsigned x = s[i];
+        if (x < lo || x > hi)
+            return invalid(i, cp, is_invalid);
+        c = (c << 6) | (x & 0x3F);
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    *cp = c;
+    return len;
+}
+
+static size_t decode_cp932(const pii_codec_tables *t, const unsigned char *s, size_t n,
+                           bool is_final, uint32_t *cp, bool *is_invalid)
+{
+    unsigned b = s[0];
+    int lead = sjis_lead_index(b);
+    if (lead < 0) {
+        uint16_t c = t->sjis_single[b - 0x80];
+        if (c == 0)
+            return invalid(1, cp, is_invalid);
+        *cp = c;
+        return 1;
+    }
+    if (n < 2)
+        return is_final ? invalid(1, cp, is_invalid) : 0;
+    unsigned tr = s[1];
+    if (tr < 0x40 || tr > 0xFC || tr == 0x7F)
+        return invalid(1, cp, is_invalid);
+    uint16_t c = t->sjis_double[lead][tr - 0x40];
+    if (c == 0) /* an unassigned pair: an ASCII trail is left to stand on its own */
+        return invalid(tr < 0x80 ? 1 : 2, cp, is_invalid);
+    *cp = c;
+    return 2;
+}
+
+static size_t decode_eucjp(const pii_codec_tables *t, const unsigned char *s, size_t n,
+                           bool is_final, uint32_t *cp, bool *is_invalid)
+{
+    unsigned b = s[0];
+    uint16_t c;
+    size_t len;
+    if (b == 0x8E) { /* SS2: half-width katakana */
+        if (n < 2)
+            return is_final ? invalid(1, cp, is_invalid) : 0;
+        if (s[1] < 0xA1 || s[1] > 0xDF)
+            return invalid(1, cp, is_invalid);
+        c = t->euc_kana[s[1] - 0xA1];
+        len = 2;
+    } else if (b == 0x8F) { /* SS3: JIS X 0212 */
+        for (size_t i = 1; i < 3; i++) {
+            if (i >= n)
+                return is_final ? invalid(i, cp, is_invalid) : 0;
+            if (!is_euc_byte(s[i]))
+                return invalid(i, cp, is_invalid);
+        }
+        c = t->euc_0212[s[1] - 0xA1][s[2] - 0xA1];
+        len = 3;
+    } else if (is_euc_byte(b)) {
+        if (n < 2)
+            return is_final ? invalid(1, cp, is_invalid) : 0;
+        if (!is_euc_byte(s[1]))
+            return invalid(1, cp, is_invalid);
+        c = t->euc_0208[b - 0xA1][s[1] - 0xA1];
+        len = 2;
+    } else {
+        c = t->euc_single[b - 0x80];
+        len = 1;
+    }
+    if (c == 0)
+        return invalid(len, cp, is_invalid);
+    *cp = c;
+    return len;
+}
+
+static size_t decode_utf16(const unsigned char *s, size_t n, bool is_final, bool is_be,
+                           uint32_t *cp, bool *is_invalid)
+{
+    if (n < 2)
+        return is_final ? invalid(1, cp, is_invalid) : 0;
+    uint32_t u = is_be ? (uint32_t)s[0] << 8 | s[1] : (uint32_t)s[1] << 8 | s[0];
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return invalid(2, cp, is_invalid);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+        if (n < 4)
+            return is_final ? invalid(2, cp, is_invalid) : 0;
+        uint32_t v = is_be ? (uint32_t)s[2] << 8 | s[3] : (uint32_t)s[3] << 8 | s[2];
+        if (v < 0xDC00 || v > 0xDFFF)
+            return invalid(2, cp, is_invalid);
+        *cp = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+        return 4;
+    }
+    *cp = u;
+    return 2;
+}
+
+/* t is read only for CP932 and EUC-JP: pii_utf8_get passes NULL. */
+size_t pii_decode_char(const pii_codec_tables *t, piiscan_encoding enc, const unsigned char *s,
+                       size_t n, bool is_final, uint32_t *cp, bool *is_invalid)
+{
+    *is_invalid = false;
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80 && enc != PIISCAN_ENCODING_UTF16LE && enc != PIISCAN_ENCODING_UTF16BE) {
+        *cp = s[0];
+        return 1;
+    }
+    switch (enc) {
+    case PIISCAN_ENCODING_CP932:
+        return decode_cp932(t, s, n, is_final, cp, is_invalid);
+    case PIISCAN_ENCODING_EUCJP:
+        return decode_eucjp(t, s, n, is_final, cp, is_invalid);
+    case PIISCAN_ENCODING_UTF16LE:
+        return decode_utf16(s, n, is_final, false, cp, is_invalid);
+    case PIISCAN_ENCODING_UTF16BE:
+        return decode_utf16(s, n, is_final, true, cp, is_invalid);
+    case PIISCAN_ENCODING_UTF8:
+    case PIISCAN_ENCODING_AUTO:
+    default:
+        return decode_utf8(s, n, is_final, cp, is_invalid);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The incremental decoder                                                                    */
+
+/* Length of the run of ASCII bytes at the start of s[0..n), eight bytes at a time. */
+static size_t ascii_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* Copies n ASCII bytes whose first is at map offset `at`; out has room. The map loop is
+ * kept trivial so that the compiler vectorises it. */
+static void put_ascii(pii_text *out, const unsigned char *s, size_t n, uint32_t at)
+{
+    memcpy(out->data + out->len, s, n);
+    uint32_t *m = out->map + out->len;
+    for (size_t k = 0; k < n; k++)
+        m[k] = at + (uint32_t)k;
+    out->len += n;
+    out->map[out->len] = at + (uint32_t)n;
+}
+
+/* Decodes the complete characters of s[0..n), the first at map offset `at`, into out, which
+ * has room for 3 bytes per input byte. Returns the bytes used: n, or less when s ends inside
+ * a character and !is_final. */
+static size_t decode_span(pii_decoder *d, const unsigned char *s, size_t n, bool is_final,
+                          uint32_t at, pii_text *out)
+{
+    const bool is_ascii_compatible =
+        d->enc != PIISCAN_ENCODING_UTF16LE && d->enc != PIISCAN_ENCODING_UTF16BE;
+    size_t i = 0;
+    while (i < n) {
+        if (is_ascii_compatible && s[i] < 0x80) {
+            size_t run = ascii_run(s + i, n - i);
+            put_ascii(out, s + i, run, at + (uint32_t)i);
+            i += run;
+            continue;
+        }
+        uint32_t cp;
+        bool is_invalid;
+        size_t used = pii_decode_char(d->tables, d->enc, s + i, n - i, is_final, &cp, &is_invalid);
+        if (used == 0)
+            break;
+        d->errors += is_invalid;
+        char *o = out->data + out->len;
+        uint32_t *m = out->map + out->len;
+        size_t w = pii_utf8_put(cp, o);
+        for (size_t k = 0; k < w; k++)
+            m[k] = at + (uint32_t)i;
+        out->len += w;
+        i += used;
+    }
+    out->map[out->len] = at + (uint32_t)i;
+    return i;
+}
+
+/* Decodes s[0..n), whose first byte is at original offset `pos`, after the carried bytes
+ * (which sit just before it). A character cut by the end of s is carried to the next call. */
+static int feed(pii_decoder *d, const unsigned char *s, size_t n, uint64_t pos, bool is_final,
+                pii_text *out)
+{
+    int rc;
+    if (d->carry_len > 0) {
+        /* Finish the carried character from a small copy: a carry is at most 3 bytes and a
+         * character at most 4, so 16 bytes always settle it unless s itself is that short. */
+        unsigned char tmp[sizeof d->carry * 2];
+        size_t take = n < sizeof tmp - d->carry_len ? n : sizeof tmp - d->carry_len;
+        size_t held = d->carry_len + take;
+        memcpy(tmp, d->carry, d->carry_len);
+        if (take > 0)
+            memcpy(tmp + d->carry_len, s, take);
+        rc = pii_text_reserve(out, 3 * held);
+        if (rc != PIISCAN_OK)
+            return rc;
+        uint32_t at = (uint32_t)(pos - d->carry_len - out->base);
+        size_t used = decode_span(d, tmp, held, is_final && take == n, at, out);
+        if (used < d->carry_len) {
+            d->carry_len = held - used;
+            memmove(d->carry, tmp + used, d->carry_len);
+            return PIISCAN_OK;
+        }
+        size_t skip = used - d->carry_len;
+        d->carry_len = 0;
+        s += skip;
+        n -= skip;
+        pos += skip;
+    }
+    while (n > 0) {
+        size_t block = n < DECODE_BLOCK_BYTES ? n : DECODE_BLOCK_BYTES;
+        rc = pii_text_reserve(out, 3 * block);
+        if (rc != PIISCAN_OK)
+            return rc;
+        bool is_last = block == n;
+        size_t used =
+            decode_span(d, s, block, is_final && is_last, (uint32_t)(pos - out->base), out);
+        s += used;
+        n -= used;
+        pos += used;
+        if (is_last && used < block) {
+            memcpy(d->carry, s, n);
+            d->carry_len = n;
+            break;
+        }
+    }
+    return PIISCAN_OK;
+}
+
+void pii_decoder_init(pii_decoder *d, const pii_codec_tables *t)
+{
+    memset(d, 0, sizeof *d);
+    d->tables = t;
+}
+
+void pii_decoder_reset(pii_decoder *d, piiscan_encoding enc, uint64_t pos)
+{
+    d->enc = enc;
+    d->carry_len = 0;
+    d->sample_len = 0;
+    d->pos = pos;
+    d->errors = 0;
+}
+
+int pii_decoder_push(pii_decoder *d, const unsigned char *buf, size_t len, bool is_final,
+                     pii_text *out)
+{
+    if (buf == NULL)
+        len = 0;
+    int rc = pii_text_reserve(out, 0); /* so that map[len] exists even for an empty push */
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (d->enc == PIISCAN_ENCODING_AUTO) {
+        size_t i = 0;
+        if (d->sample_len == 0) {
+            /* ASCII means the same in every candidate: pass it on before anything is known. */
+            size_t run = ascii_run(buf, len);
+            rc = pii_text_reserve(out, run);
+            if (rc != PIISCAN_OK)
+                return rc;
+            if (run > 0)
+                put_ascii(out, buf, run, (uint32_t)(d->pos - out->base));
+            d->pos += run;
+            i = run;
+            if (i == len)
+                return PIISCAN_OK;
+        }
+        if (d->sample == NULL) {
+            d->sample = malloc(PII_ENCODING_SAMPLE_BYTES);
+            if (d->sample == NULL)
+                return PIISCAN_ERR_NOMEM;
+            d->sample_cap = PII_ENCODING_SAMPLE_BYTES;
+        }
+        size_t take = len - i;
+        if (take > d->sample_cap - d->sample_len)
+            take = d->sample_cap - d->sample_len;
+        if (take > 0)
+            memcpy(d->sample + d->sample_len, buf + i, take);
+        d->sample_len += take;
+        d->pos += take;
+        i += take;
+        if (d->sample_len < d->sample_cap && !is_final)
+            return PIISCAN_OK;
+        /* A full sample is a prefix even when it happens to end the input, so that the choice
+         * does not depend on how the input was cut into chunks. */
+        bool is_whole = d->sample_len < d->sample_cap;
+        d->enc = pii_sniff_encoding(d->tables, d->sample, d->sample_len, is_whole);
+        size_t held = d->sample_len;
+        d->sample_len = 0;
+        rc = feed(d, d->sample, held, d->pos - held, is_final && i == len, out);
+        if (rc != PIISCAN_OK)
+            return rc;
+        buf += i;
+        len -= i;
+        if (len == 0)
+            return PIISCAN_OK;
+    }
+    rc = feed(d, buf, len, d->pos, is_final, out);
+    if (rc == PIISCAN_OK)
+        d->pos += len;
+    return rc;
+}
+
+void pii_decoder_free(pii_decoder *d)
+{
+    if (d == NULL)
+        return;
+    free(d->sample);
+    d->sample = NULL;
+    d->sample_cap = 0;
+    d->sample_len = 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Names                                                                                      */
+
+static const char *const encoding_names[] = {
+    [PIISCAN_ENCODING_AUTO] = "auto",        [PIISCAN_ENCODING_UTF8] = "UTF-8",
+    [PIISCAN_ENCODING_CP932] = "CP932",      [PIISCAN_ENCODING_EUCJP] = "EUC-JP",
+    [PIISCAN_ENCODING_UTF16LE] = "UTF-16LE", [PIISCAN_ENCODING_UTF16BE] = "UTF-16BE",
+};
+
+const char *piiscan_encoding_name(piiscan_encoding enc)
+{
+    if ((unsigned)enc >= sizeof encoding_names / sizeof encoding_names[0])
+        return "unknown";
+    return encoding_names[enc];
+}
+
+/* Case-insensitive in ASCII only, whatever the locale. */
+static bool same_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned x = (unsigned char)*a;
+        unsigned y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        if (x != y)
+            return false;
+        if (x == '\0')
+            return true;
+    }
+}
+
+int piiscan_encoding_from_name(const char *name, piiscan_encoding *out)
+{
+    /* Aliases in lower case: the names iconv, Windows and the Web use for each. */
+    static const struct {
+        const char *name;
+        piiscan_encoding enc;
+    } aliases[] = {
+        {"auto", PIISCAN_ENCODING_AUTO},        {"utf-8", PIISCAN_ENCODING_UTF8},
+        {"utf8", PIISCAN_ENCODING_UTF8},        {"cp932", PIISCAN_ENCODING_CP932},
+        {"ms932", PIISCAN_ENCODING_CP932},      {"windows-31j", PIISCAN_ENCODING_CP932},
+        {"sjis", PIISCAN_ENCODING_CP932},       {"shift_jis", PIISCAN_ENCODING_CP932},
+        {"shift-jis", PIISCAN_ENCODING_CP932},  {"shiftjis", PIISCAN_ENCODING_CP932},
+        {"x-sjis", PIISCAN_ENCODING_CP932},     {"ms_kanji", PIISCAN_ENCODING_CP932},
+        {"euc-jp", PIISCAN_ENCODING_EUCJP},     {"eucjp", PIISCAN_ENCODING_EUCJP},
+        {"euc_jp", PIISCAN_ENCODING_EUCJP},     {"euc-jp-ms", PIISCAN_ENCODING_EUCJP},
+        {"eucjp-ms", PIISCAN_ENCODING_EUCJP},   {"eucjpms", PIISCAN_ENCODING_EUCJP},
+        {"ujis", PIISCAN_ENCODING_EUCJP},       {"x-euc-jp", PIISCAN_ENCODING_EUCJP},
+        {"utf-16le", PIISCAN_ENCODING_UTF16LE}, {"utf16le", PIISCAN_ENCODING_UTF16LE},
+        {"utf-16be", PIISCAN_ENCODING_UTF16BE}, {"utf16be", PIISCAN_ENCODING_UTF16BE},
+    };
+    if (name == NULL || out == NULL)
+        return PIISCAN_ERR_INVALID;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (same_name(name, aliases[i].name)) {
+            *out = aliases[i].enc;
+            return PIISCAN_OK;
+        }
+    }
+    return PIISCAN_ERR_ENCODING;
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * internal.h - structures shared inside libpiiscan/src; never installed.
+ *
+ * Data flows one way (see ARCHITECTURE.md): original bytes -> sniff -> decode (UTF-8 with a
+ * map back to original offsets) -> reader (records and fields) -> normalize (folded UTF-8 with
+ * a map back to decoded offsets) -> detectors (candidates) -> score -> findings.
+ */
+#ifndef PIISCAN_INTERNAL_H
+#define PIISCAN_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "piiscan.h"
+
+/* Bytes held back at the start of an input to recognise BOMs, UTF-16 and binary files. */
+#define PII_HEAD_BYTES 4096
+/* Bytes, from the first non-ASCII byte on, scored to choose UTF-8, CP932 or EUC-JP. */
+#define PII_ENCODING_SAMPLE_BYTES 16384
+/* Decoded bytes looked at to choose between text, CSV and TSV. */
+#define PII_FORMAT_SAMPLE_BYTES 8192
+/* Records looked at for a header row (it may sit below title rows). */
+#define PII_HEADER_SEARCH_RECORDS 20
+/* Fields per record whose column meaning is remembered; later fields get none. */
+#define PII_MAX_COLUMNS 1024
+
+/* ------------------------------------------------------------------------------------------ */
+/* options.c                                                                                   */
+
+struct piiscan_options {
+    unsigned types;
+    double threshold;
+    size_t max_record_bytes;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* error.c                                                                                     */
+
+/** Fills *err (if not NULL) with code, position and a printf-style message; returns code. */
+int pii_error_set(piiscan_error *err, int code, uint64_t offset, uint64_t line, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
+void pii_error_clear(piiscan_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* text.c: a growable UTF-8 buffer with an offset map                                          */
+
+/** map[i] is the offset, in the text this one was made from, of the character that produced
+ *  byte i; map[len] is the offset just past the last such character. Offsets are relative to
+ *  `base` (an absolute original offset for decoded text, 0 for normalized text). */
+typedef struct pii_text {
+    char *data;
+    uint32_t *map; /* len + 1 entries */
+    size_t len;
+    size_t cap;
+    uint64_t base;
+} pii_text;
+
+int pii_text_reserve(pii_text *t, size_t extra);
+/** Appends bytes that all map to `from`, and sets map[len] to `next`. */
+int pii_text_append(pii_text *t, const char *bytes, size_t n, uint32_t from, uint32_t next);
+/** Drops the first n bytes and rebases the map so that it stays relative to the new base. */
+void pii_text_consume(pii_text *t, size_t n);
+void pii_text_clear(pii_text *t);
+void pii_text_free(pii_text *t);
+
+/** Writes the UTF-8 form of cp to out (4 bytes room); returns its length. */
+size_t pii_utf8_put(uint32_t cp, char *out);
+/** Decodes one UTF-8 character of s[0..n); returns its length (1 for an invalid byte, with
+ *  *cp = 0xFFFD). n must be >= 1. */
+size_t pii_utf8_get(const char *s, size_t n, uint32_t *cp);
+
+/* ------------------------------------------------------------------------------------------ */
+/* encoding.c: CP932 / EUC-JP / UTF-16 / UTF-8 -> UTF-8                                        */
+
+/** Code-point tables for the double-byte encodings, built once from iconv when the scanner is
+ *  compiled (iconv is the reference; the tables let decoding run without a call per
+ *  character). Immutable afterwards; shared by every stream. */
+typedef struct pii_codec_tables pii_codec_tables;
+
+int pii_codec_tables_new(pii_codec_tables **out, piiscan_error *err);
+void pii_codec_tables_free(pii_codec_tables *t);
+
+/** Decodes one character of s[0..n) in `enc` (not AUTO). Returns the bytes it used; 0 when
+ *  s ends inside a character and !is_final (more input needed). An invalid sequence gives
+ *  *cp = 0xFFFD, *is_invalid = true and uses at least one byte. */
+size_t pii_decode_char(const pii_codec_tables *t, piiscan_encoding enc, const unsigned char *s,
+                       size_t n, bool is_final, uint32_t *cp, bool *is_invalid);
+
+/** Incremental decoder of one input. While `enc` is AUTO, ASCII bytes pass through (they mean
+ *  the same in UTF-8, CP932 and EUC-JP) and bytes from the first non-ASCII byte on are held
+ *  in `sample` until PII_ENCODING_SAMPLE_BYTES or the end of input, then scored. */
+typedef struct pii_decoder {
+    const pii_codec_tables *tables;
+    piiscan_encoding enc;
+    unsigned char carry[8]; /* an incomplete character at the end of the last chunk */
+    size_t carry_len;
+    unsigned char *sample;
+    size_t sample_len;
+    size_t sample_cap;
+    uint64_t pos;    /* original offset of the next byte not yet decoded or held */
+    uint64_t errors; /* invalid sequences so far */
+} pii_decoder;
+
+void pii_decoder_init(pii_decoder *d, const pii_codec_tables *t);
+/** Starts an input at original offset `pos` (after a BOM) in `enc` (AUTO to detect). */
+void pii_decoder_reset(pii_decoder *d, piiscan_encoding enc, uint64_t pos);
+/** Decodes buf into out (appending text and map; out->base is not changed, map entries are
+ *  original offsets minus out->base). With is_final, everything held is decoded. */
+int pii_decoder_push(pii_decoder *d, const unsigned char *buf, size_t len, bool is_final,
+                     pii_text *out);
+void pii_decoder_free(pii_decoder *d);
+
+/* ------------------------------------------------------------------------------------------ */
+/* sniff.c: format and encoding detection                                                      */
+
+typedef struct pii_head {
+    piiscan_encoding encoding; /* from a BOM or the NUL pattern of UTF-16; AUTO otherwise */
+    size_t bom_len;
+    piiscan_format format; /* XLSX for a zip package, BINARY, or AUTO (text of some kind) */
+    const char *reason;    /* static; why BINARY / XLSX / unsupported, NULL otherwise */
+    bool is_unsupported;   /* a container we recognise but cannot scan (e.g. CFB, .xls) */
+} pii_head;
+
+/** Looks at the first bytes of an input (up to PII_HEAD_BYTES; fewer at end of input). */
+void pii_sniff_head(const unsigned char *s, size_t n, pii_head *out);
+/** Chooses UTF-8, CP932 or EUC-JP for a sample that starts at a non-ASCII byte, by strict
+ *  UTF-8 validity first, then by scoring how Japanese each decoding reads. */
+piiscan_encoding pii_sniff_encoding(const pii_codec_tables *t, const unsigned char *s, size_t n,
+                                    bool is_final);
+/** Chooses TEXT, CSV or TSV from decoded text and the file name's extension (may be NULL);
+ *  sets *delimiter for CSV/TSV. */
+piiscan_format pii_sniff_format(const char *text, size_t n, const char *name, char *delimiter);
+
+/* ------------------------------------------------------------------------------------------ */
+/* normalize.c: folding for matching                                                           */
+
+/** Folds decoded UTF-8 for matching: full-width ASCII -> ASCII, U+3000 -> space, half-width
+ *  katakana -> full-width (with voiced marks composed), dash look-alikes -> '-' (ー and ｰ only
+ *  between digits). out is cleared first; out->map is relative to `in`. */
+int pii_normalize(const char *in, size_t len, pii_text *out);
+/** True when s[0..n) is all ASCII (normalisation would be the identity). */
+bool pii_is_ascii(const char *s, size_t n);
+/** False when normalising valid UTF-8 s[0..n) would certainly change nothing (Japanese text
+ *  without full-width forms, half-width kana or dashes), so the caller may use it as is. */
+bool pii_needs_folding(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* column.c: what a column header or a keyword means                                           */
+
+/** Meanings of column headers and context keywords (dict/column_header.tsv, dict/keyword.tsv).
+ *  Keep in step with the names dict/compile.sh accepts. */
+enum pii_column {
+    PII_COL_NONE = 0,
+    PII_COL_NOT_PII, /* order number, tracking number, SKU, JAN, date, price, product */
+    PII_COL_NAME,
+    PII_COL_NAME_KANA,
+    PII_COL_ADDRESS,
+    PII_COL_PREFECTURE,
+    PII_COL_CITY,
+    PII_COL_STREET,
+    PII_COL_BUILDING,
+    PII_COL_PHONE,
+    PII_COL_POSTAL_CODE,
+    PII_COL_EMAIL,
+    PII_COL_MY_NUMBER,
+    PII_COL_CREDIT_CARD,
+    PII_COL_COUNT
+};
+
+/** How a term in dict/column_header.tsv matches a canonical header. */
+enum pii_term_match { PII_MATCH_EXACT = 0, PII_MATCH_CONTAINS = 1, PII_MATCH_SUFFIX = 2 };
+
+struct pii_term {
+    const char *text; /* canonical form, see pii_canonical_label */
+    uint8_t len;      /* bytes */
+    uint8_t meaning;  /* enum pii_column */
+    uint8_t match;    /* enum pii_term_match */
+};
+
+/** Canonical form of a header label or keyword: normalised, ASCII lower-cased, without
+ *  spaces and the punctuation that decorates labels (- _ . ・ : ( ) [ ] 【 】 「 」 * ※ /). */
+int pii_canonical_label(const char *s, size_t n, pii_text *out);
+/** The meaning of a header cell (decoded UTF-8). scratch is caller-owned working space. */
+enum pii_column pii_column_lookup(const char *label, size_t n, pii_text *scratch);
+/** A bit (1u << meaning) for each meaning whose keywords occur in canonical text s[0..n). */
+unsigned pii_keyword_mask(const char *s, size_t n);
+/** The type a meaning implies for a detector, or 0 (NONE, NOT_PII). */
+piiscan_type pii_column_type(enum pii_column c);
+
+/* ------------------------------------------------------------------------------------------ */
+/* dict_data.c: generated by dict/compile.sh from the dict/ tables at build time              */
+
+struct pii_area_code {
+    char code[6];              /* with the leading 0, e.g. "03", "0467", "01564" */
+    uint8_t subscriber_digits; /* 10 - strlen(code) */
+};
+
+extern const uint32_t pii_postal_codes[]; /* every valid 7-digit code, ascending, unique */
+extern const size_t pii_postal_codes_count;
+extern const struct pii_area_code pii_area_codes[]; /* sorted by strcmp of code */
+extern const size_t pii_area_codes_count;
+extern const struct pii_term pii_column_terms[]; /* sorted by strcmp of text */
+extern const size_t pii_column_terms_count;
+extern const struct pii_term pii_keywords[]; /* sorted by strcmp of text */
+extern const size_t pii_keywords_count;
+extern const char *const pii_prefectures[]; /* the 47, e.g. "北海道", "東京都" */
+extern const size_t pii_prefectures_count;
+
+/** True when the 7-digit code is in Japan Post's list. */
+bool pii_postal_code_exists(uint32_t code);
+/** The longest area code that prefixes the national number `digits` (starting with 0), or
+ *  NULL. */
+const struct pii_area_code *pii_area_code_find(const char *digits, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Detectors: detect_*.c                                                                       */
+
+/** Record-level context, computed lazily: a detector asks only when it has a candidate. */
+typedef struct pii_context {
+    const char *record; /* text near the unit (its field and the one before, or its line) */
+    size_t record_len;
+    pii_text *scratch; /* per-stream working space for the canonical record */
+    unsigned keywords; /* pii_keyword_mask() of the canonical record */
+    bool is_keywords_known;
+} pii_context;
+
+/** Bits (1u << enum pii_column) of the meanings whose keywords occur in the record. */
+unsigned pii_context_keywords(pii_context *ctx);
+
+typedef struct pii_unit pii_unit;
+/** The context a detector weighs: the column's meaning alone when the header gave the unit
+ *  one (in a table the header is the context, and the record's words are not looked at),
+ *  else pii_context_keywords() of the unit's context. */
+unsigned pii_unit_keywords(const pii_unit *u);
+
+/** One unit of text to scan: a CSV/TSV field or a text line, normalised. */
+struct pii_unit {
+    const char *text; /* normalised UTF-8 */
+    size_t len;
+    enum pii_column column; /* meaning of the column header; PII_COL_NONE in text */
+    uint32_t field;         /* 1-based field; 0 in text */
+    size_t digits;          /* number of ASCII digits in text, for quick rejection */
+    pii_context *ctx;
+};
+
+typedef struct pii_candidate {
+    piiscan_type type;
+    size_t start; /* in the unit's normalised text, end exclusive */
+    size_t end;
+    double confidence;
+    const char *detector; /* static */
+} pii_candidate;
+
+typedef struct pii_candidates {
+    pii_candidate *v;
+    size_t len;
+    size_t cap;
+} pii_candidates;
+
+int pii_candidates_push(pii_candidates *c, piiscan_type type, size_t start, size_t end,
+                        double confidence, const char *detector);
+void pii_candidates_free(pii_candidates *c);
+
+/** A detector. compile() builds its immutable state (owned by the scanner, shared by
+ *  threads); scan() runs on one unit with the calling stream's match data. */
+struct pii_detector {
+    const char *name;
+    piiscan_type type;
+    int (*compile)(void **state, piiscan_error *err);
+    void (*free)(void *state);
+    int (*scan)(const void *state, pcre2_match_data *md, const pii_unit *u, pii_candidates *out);
+};
+
+extern const struct pii_detector pii_detector_phone;
+extern const struct pii_detector pii_detector_postal;
+extern const struct pii_detector pii_detector_email;
+extern const struct pii_detector pii_detector_mynumber;
+extern const struct pii_detector pii_detector_card;
+
+/** Compiles a PCRE2 pattern (UTF, JIT when available) for a detector. */
+int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, piiscan_error *err);
+/** Match data large enough for every detector's pattern. */
+#define PII_MATCH_PAIRS 16
+
+/* ------------------------------------------------------------------------------------------ */
+/* score.c                                                                                     */
+
+/** Adjusts candidates by the unit's column meaning, drops those below threshold and resolves
+ *  overlaps (the stronger wins; ties go to the longer span); leaves them sorted by start. */
+void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold);
+
+/* ------------------------------------------------------------------------------------------ */
+/* read_csv.c / read_text.c: records and fields in decoded text                               */
+
+typedef struct pii_field {
+    size_t start; /* offsets in the decoded window; surrounding quotes excluded */
+    size_t end;
+} pii_field;
+
+typedef struct pii_record {
+    size_t start;   /* first byte of the record in the window */
+    size_t end;     /* first byte after the record's content (before its line end) */
+    size_t next;    /* first byte of the next record (after the line end) */
+    uint32_t lines; /* physical lines the record spans (1 + line ends inside quotes) */
+    bool is_unterminated_quote;
+    pii_field *fields; /* borrowed from the reader until the next call */
+    size_t nfields;
+} pii_record;
+
+/** CSV/TSV record scanner that resumes where it stopped, so feeding one byte at a time costs
+ *  no rescans. */
+typedef struct pii_csv {
+    char delimiter;
+    size_t pos;     /* next window byte to look at, relative to the record start */
+    bool is_quoted; /* inside a quoted field */
+    bool is_field_quoted;
+    pii_field *fields;
+    size_t nfields;
+    size_t cap;
+    size_t field_start;
+    uint32_t lines;
+} pii_csv;
+
+void pii_csv_init(pii_csv *csv, char delimiter);
+/** Looks for the end of the record that starts at window offset `start`. Returns 1 and fills
+ *  *rec when the record is complete in text[start..len) (at len itself only when is_final),
+ *  0 when more text is needed, PIISCAN_ERR_NOMEM. */
+int pii_csv_next(pii_csv *csv, const char *text, size_t len, size_t start, bool is_final,
+                 pii_record *rec);
+/** Forgets the partial record (the window was compacted or a new input begins). */
+void pii_csv_restart(pii_csv *csv);
+void pii_csv_free(pii_csv *csv);
+
+/** Finds the next line in text[start..len): returns 1 with *rec filled (one field, the whole
+ *  line), 0 when more text is needed. A line longer than max_bytes is cut at the last space
+ *  or punctuation before the limit (else at a character boundary) and rec->lines is 0 for
+ *  the first pieces. */
+int pii_text_next_line(const char *text, size_t len, size_t start, bool is_final, size_t max_bytes,
+                       pii_record *rec, pii_field *field);
+
+/* ------------------------------------------------------------------------------------------ */
+/* scanner.c                                                                                   */
+
+#define PII_DETECTOR_COUNT 5
+
+struct piiscan_scanner {
+    struct piiscan_options opt;
+    pii_codec_tables *tables;
+    const struct pii_detector *detectors[PII_DETECTOR_COUNT];
+    void *state[PII_DETECTOR_COUNT];
+    size_t ndetectors;
+};
+
+#endif /* PIISCAN_INTERNAL_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * normalize.c - folds decoded text so that one pattern matches every way Japanese data is
+ * typed: full-width ASCII, half-width katakana, and the many dashes between phone digits.
+ *
+ * Invariant: every output byte maps to the input character that produced it, and the output
+ * is never longer than valid input, so spans found in it map back exactly. Deliberately not
+ * NFKC: only the characters listed here change (yen signs, circled digits, kanji variants
+ * stay as they are), and ー stays a long vowel mark unless it stands between digits.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* U+FF61..U+FF9F, half-width katakana and punctuation, as their full-width forms (NFKC,
+ * except that the voiced marks become the spacing ゛ ゜ when they follow no kana). */
+static const uint16_t halfwidth_kana[63] = {
+    0x3002, 0x300C, 0x300D, 0x3001, 0x30FB, 0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9,
+    0x30E3, 0x30E5, 0x30E7, 0x30C3, 0x30FC, 0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB,
+    0x30AD, 0x30AF, 0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1,
+    0x30C4, 0x30C6, 0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5,
+    0x30D8, 0x30DB, 0x30DE, 0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9,
+    0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3, 0x309B, 0x309C,
+};
+
+#define HW_VOICED      0xFF9E /* ﾞ */
+#define HW_SEMI_VOICED 0xFF9F /* ﾟ */
+
+/* The full-width form of half-width kana `hw` followed by `mark`, or 0 if they do not
+ * compose (ｶﾞ -> ガ, ﾊﾟ -> パ, ｳﾞ -> ヴ, ﾜﾞ -> ヷ, ｦﾞ -> ヺ). */
+static uint32_t compose(uint32_t hw, uint32_t mark)
+{
+    uint32_t full = halfwidth_kana[hw - 0xFF61];
+    bool is_h_row = hw >= 0xFF8A && hw <= 0xFF8E; /* ﾊ-ﾎ */
+    if (mark == HW_SEMI_VOICED)
+        return is_h_row ? full + 2 : 0;
+    if (is_h_row || (hw >= 0xFF76 && hw <= 0xFF84)) /* ｶ-ﾄ: the voiced form follows */
+        return full + 1;
+    if (hw == 0xFF73)
+        return 0x30F4;
+    if (hw == 0xFF9C)
+        return 0x30F7;
+    if (hw == 0xFF66)
+        return 0x30FA;
+    return 0;
+}
+
+/* Dashes that are always a hyphen in data, whatever surrounds them. */
+static bool is_dash(uint32_t cp)
+{
+    switch (cp) {
+    case 0x02D7: /* ˗ modifier minus */
+    case 0x2010: /* ‐ hyphen */
+    case 0x2011: /* non-breaking hyphen */
+    case 0x2012: /* ‒ figure dash */
+    case 0x2013: /* – en dash */
+    case 0x2043: /* ⁃ hyphen bullet */
+    case 0x2212: /* − minus */
+    case 0x2796: /* ➖ heavy minus */
+    case 0xFE63: /* ﹣ small hyphen-minus */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_katakana(uint32_t cp)
+{
+    return cp >= 0x30A1 && cp <= 0x30FC;
+}
+
+/* Whether the character at s[0..n) (possibly none) folds to an ASCII digit. */
+static bool starts_with_digit(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    if (s[0] >= '0' && s[0] <= '9')
+        return true;
+    uint32_t cp;
+    pii_utf8_get(s, n, &cp);
+    return cp >= 0xFF10 && cp <= 0xFF19;
+}
+
+bool pii_is_ascii(const char *s, size_t n)
+{
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t w[4];
+        memcpy(w, s + i, sizeof w);
+        if ((w[0] | w[1] | w[2] | w[3]) & high)
+            return false;
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        if (w & high)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+bool pii_needs_folding(const char *s, size_t n)
+{
+    /* The lead bytes of everything pii_normalize changes: CB (U+02D7), E2 (the dashes and
+     * ─), E3 80 80 (U+3000), E3 83 BC (ー), EF (full-width forms, half-width kana, ﹣).
+     * Conservative: an E2 or EF that folds to itself costs only a needless call. */
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = p[i];
+        if (b < 0xCB)
+            continue;
+        if (b == 0xCB || b == 0xE2 || b == 0xEF)
+            return true;
+        if (b == 0xE3 && i + 2 < n &&
+            ((p[i + 1] == 0x80 && p[i + 2] == 0x80) || (p[i + 1] == 0x83 && p[i + 2] == 0xBC)))
+            return true;
+    }
+    return false;
+}
+
+int pii_normalize(const char *in, size_t len, pii_text *out)
+{
+    pii_text_clear(out);
+    out->base = 0;
+    /* Valid input never grows, so one reservation serves all but invalid bytes. */
+    int rc = pii_text_reserve(out, len);
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (pii_is_ascii(in, len)) { /* callers should skip the call; if not, be quick */
+        memcpy(out->data, in, len);
+        for (size_t k = 0; k <= len; k++)
+            out->map[k] = (uint32_t)k;
+        out->len = len;
+        return PIISCAN_OK;
+    }
+    uint32_t prev = 0; /* the last character written */
+    size_t i = 0;
+    while (i < len) {
+        size_t run = 0;
+        while (i + run < len && (unsigned char)in[i + run] < 0x80)
+            run++;
+        if (run > 0) {
+            memcpy(out->data + out->len, in + i, run);
+            for (size_t k = 0; k < run; k++)
+                out->map[out->len + k] = (uint32_t)(i + k);
+            out->len += run;
+            i += run;
+            prev = (unsigned char)in[i - 1];
+            continue;
+        }
+        uint32_t cp;
+        size_t used = pii_utf8_get(in + i, len - i, &cp);
+        size_t next = i + used;
+        if (used == 1) { /* an invalid byte, as U+FFFD: 3 bytes for 1 */
+            rc = pii_text_reserve(out, 3 + len - i);
+            if (rc != PIISCAN_OK)
+                return rc;
+        }
+        bool is_between_digits =
+            prev >= '0' && prev <= '9' && starts_with_digit(in + next, len - next);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            cp -= 0xFEE0; /* full-width ASCII, ＠ and － included */
+        } else if (cp == 0x3000) {
+            cp = ' ';
+        } else if (is_dash(cp)) {
+            cp = '-';
+        } else if (cp == 0x30FC || cp == 0xFF70 || cp == 0x2500) {
+            /* ー ｰ ─: long vowel marks (or a box line) unless they join digits. */
+            cp = is_between_digits ? '-' : cp == 0xFF70 ? 0x30FC : cp;
+        } else if (cp == 0x2014 || cp == 0x2015) {
+            /* — ―: some converters write ー as these after katakana. */
+            if (!is_katakana(prev))
+                cp = '-';
+        } else if (cp >= 0xFF61 && cp <= 0xFF9F) {
+            uint32_t mark = 0;
+            if (next < len)
+                pii_utf8_get(in + next, len - next, &mark);
+            uint32_t composed = 0;
+            if (cp < HW_VOICED && (mark == HW_VOICED || mark == HW_SEMI_VOICED))
+                composed = compose(cp, mark);
+            if (composed != 0) {
+                cp = composed;
+                next += 3;
+            } else {
+                cp = halfwidth_kana[cp - 0xFF61];
+            }
+        }
+        size_t w = pii_utf8_put(cp, out->data + out->len);
+        for (size_t k = 0; k < w; k++)
+            out->map[out->len + k] = (uint32_t)i;
+        out->len += w;
+        prev = cp;
+        i = next;
+    }
+    out->map[out->len] = (uint32_t)len;
+    return PIISCAN_OK;
+}

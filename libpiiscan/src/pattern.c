@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pattern.c - compiling the detectors' PCRE2 patterns.
+ *
+ * Every pattern is compiled the same way: UTF mode, with PCRE2_MATCH_INVALID_UTF so that a
+ * stray invalid byte can never make pcre2_match() fail or read past a character (and no
+ * per-call UTF check is needed), then JIT. The compiled code is immutable afterwards and is
+ * shared by every thread; each thread brings its own match data.
+ */
+#include <stdint.h>
+
+#include "internal.h"
+
+int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, piiscan_error *err)
+{
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                      flags | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &offset, NULL);
+    if (re == NULL) {
+        if (code == PCRE2_ERROR_HEAP_FAILED)
+            return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
+        PCRE2_UCHAR message[120];
+        if (pcre2_get_error_message(code, message, sizeof message) < 0)
+            message[0] = '\0';
+        return pii_error_set(err, PIISCAN_ERR_INTERNAL, UINT64_MAX, 0,
+                             "pattern does not compile at offset %zu: %s", (size_t)offset,
+                             (const char *)message);
+    }
+    /* JIT is an optimisation: without it (no JIT support in this build of PCRE2, or no
+     * executable memory allowed) pcre2_match() runs the interpreter on the same code. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    *out = re;
+    return PIISCAN_OK;
+}

@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * stream.c - the begin/feed/finish state machine of one input.
+ *
+ * Bytes pass through three holding places, each bounded: the head (PII_HEAD_BYTES, until the
+ * kind of input is known), the decoder's sample (until the encoding is known) and the window
+ * (decoded text from the start of the first record not yet complete). Complete records are
+ * cut into units, detected, scored and delivered, then dropped from the window. So memory
+ * depends on the chunk size and the longest record, never on the size of the input, and a
+ * match that straddles two chunks is seen once, whole, inside its record.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define READ_CHUNK_BYTES (256u << 10)
+
+enum phase {
+    PHASE_IDLE,   /* no input begun */
+    PHASE_HEAD,   /* collecting the first bytes */
+    PHASE_BODY,   /* decoding and scanning */
+    PHASE_SKIP,   /* recognised as binary: input is counted and dropped */
+    PHASE_DONE,   /* finished */
+    PHASE_FAILED, /* an error; refuses input until the next begin */
+};
+
+struct piiscan_stream {
+    const piiscan_scanner *sc;
+    piiscan_finding_fn fn;
+    void *user;
+    enum phase phase;
+    piiscan_error err;
+    piiscan_stats stats;
+
+    piiscan_encoding forced_encoding;
+    piiscan_format forced_format;
+    char name_hint[24]; /* "x" + the extension of the source name, for pii_sniff_format */
+
+    unsigned char head[PII_HEAD_BYTES];
+    size_t head_len;
+
+    pii_decoder dec;
+    pii_text window;      /* decoded text; byte 0 starts the first unfinished record */
+    uint64_t window_line; /* physical line of window byte 0 */
+    bool is_format_known;
+    pii_csv csv;
+    bool is_in_split_line;
+    size_t text_checked; /* window bytes known to hold no line end */
+
+    uint8_t *columns; /* meaning of each header column (enum pii_column) */
+    size_t ncolumns;
+    bool is_header_found;
+    size_t first_record_fields;
+
+    pii_text norm;
+    pii_text context_scratch;
+    pii_text label_scratch;
+    pii_candidates candidates;
+    pcre2_match_data *match;
+    unsigned char *read_buf;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+
+int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *user,
+                       piiscan_stream **out)
+{
+    if (sc == NULL || fn == NULL || out == NULL)
+        return PIISCAN_ERR_INVALID;
+    piiscan_stream *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return PIISCAN_ERR_NOMEM;
+    st->sc = sc;
+    st->fn = fn;
+    st->user = user;
+    st->match = pcre2_match_data_create(PII_MATCH_PAIRS, NULL);
+    st->columns = calloc(PII_MAX_COLUMNS, sizeof *st->columns);
+    if (st->match == NULL || st->columns == NULL) {
+        piiscan_stream_free(st);
+        return PIISCAN_ERR_NOMEM;
+    }
+    pii_decoder_init(&st->dec, sc->tables);
+    pii_csv_init(&st->csv, ',');
+    pii_error_clear(&st->err);
+    *out = st;
+    return PIISCAN_OK;
+}
+
+void piiscan_stream_free(piiscan_stream *st)
+{
+    if (st == NULL)
+        return;
+    pii_decoder_free(&st->dec);
+    pii_csv_free(&st->csv);
+    pii_text_free(&st->window);
+    pii_text_free(&st->norm);
+    pii_text_free(&st->context_scratch);
+    pii_text_free(&st->label_scratch);
+    pii_candidates_free(&st->candidates);
+    pcre2_match_data_free(st->match);
+    free(st->columns);
+    free(st->read_buf);
+    free(st);
+}
+
+const piiscan_error *piiscan_stream_error(const piiscan_stream *st)
+{
+    return &st->err;
+}
+
+const piiscan_stats *piiscan_stream_stats(const piiscan_stream *st)
+{
+    return &st->stats;
+}
+
+/* Keeps only the extension: the name is borrowed for the duration of begin. */
+static void remember_extension(piiscan_stream *st, const char *name)
+{
+    st->name_hint[0] = '\0';
+    if (name == NULL)
+        return;
+    const char *dot = strrchr(name, '.');
+    const char *slash = strrchr(name, '/');
+    if (dot == NULL || (slash != NULL && dot < slash) || strlen(dot) >= sizeof st->name_hint - 1)
+        return;
+    st->name_hint[0] = 'x';
+    strcpy(st->name_hint + 1, dot);
+}
+
+int piiscan_stream_begin(piiscan_stream *st, const piiscan_source *src)
+{
+    if (st == NULL)
+        return PIISCAN_ERR_INVALID;
+    pii_error_clear(&st->err);
+    memset(&st->stats, 0, sizeof st->stats);
+    st->forced_encoding = src != NULL ? src->encoding : PIISCAN_ENCODING_AUTO;
+    st->forced_format = src != NULL ? src->format : PIISCAN_FORMAT_AUTO;
+    remember_extension(st, src != NULL ? src->name : NULL);
+    st->head_len = 0;
+    pii_text_clear(&st->window);
+    st->window.base = 0;
+    st->window_line = 1;
+    st->is_format_known = false;
+    st->is_in_split_line = false;
+    st->text_checked = 0;
+    pii_csv_restart(&st->csv);
+    st->is_header_found = false;
+    st->ncolumns = 0;
+    st->first_record_fields = 0;
+    st->phase = PHASE_HEAD;
+    if (st->forced_format == PIISCAN_FORMAT_XLSX || st->forced_format == PIISCAN_FORMAT_BINARY ||
+        (unsigned)st->forced_format > PIISCAN_FORMAT_BINARY ||
+        (unsigned)st->forced_encoding > PIISCAN_ENCODING_UTF16BE) {
+        st->phase = PHASE_FAILED;
+        return pii_error_set(&st->err, PIISCAN_ERR_INVALID, UINT64_MAX, 0,
+                             "cannot force this format or encoding on a text stream");
+    }
+    return PIISCAN_OK;
+}
+
+static int fail(piiscan_stream *st, int code)
+{
+    st->phase = PHASE_FAILED;
+    if (st->err.code == PIISCAN_OK)
+        pii_error_set(&st->err, code, UINT64_MAX, 0, "%s", piiscan_strerror(code));
+    return code;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Units: detection, scoring and delivery                                                     */
+
+/* Physical line of window offset `at` inside record `rec`. */
+static uint64_t line_of(const piiscan_stream *st, const pii_record *rec, size_t at)
+{
+    uint64_t line = st->window_line;
+    if (rec->lines <= 1)
+        return line;
+    size_t record_start = rec->start;
+    const char *s = st->window.data;
+    for (size_t i = record_start; i < at; i++) {
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= st->window.len || s[i + 1] != '\n')))
+            line++;
+    }
+    return line;
+}
+
+static size_t count_digits(const char *s, size_t n)
+{
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++)
+        digits += (unsigned)(s[i] - '0') <= 9;
+    return digits;
+}
+
+/* Every detector of this version needs a digit or an at sign, in ASCII or full width
+ * (U+FF10..U+FF20 is EF BC 90..A0 in UTF-8). Most text fields of an export (names, kana,
+ * product names) have neither and skip normalisation and detection altogether. */
+static bool may_hold_findings(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)(p[i] - '0') <= 9 || p[i] == '@')
+            return true;
+        if (p[i] == 0xEF && i + 2 < n && p[i + 1] == 0xBC && p[i + 2] >= 0x90 && p[i + 2] <= 0xA0)
+            return true;
+    }
+    return false;
+}
+
+static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
+                     enum pii_column column, pii_context *ctx)
+{
+    size_t len = f->end - f->start;
+    if (len == 0)
+        return PIISCAN_OK;
+    const char *text = st->window.data + f->start;
+    if (!may_hold_findings(text, len))
+        return PIISCAN_OK;
+    const uint32_t *nmap = NULL;
+    /* Most fields of an export hold nothing to fold: for them the text is its own folding. */
+    if (pii_needs_folding(text, len)) {
+        int rc = pii_normalize(text, len, &st->norm);
+        if (rc != PIISCAN_OK)
+            return fail(st, rc);
+        text = st->norm.data;
+        len = st->norm.len;
+        nmap = st->norm.map;
+    }
+    pii_unit unit = {
+        .text = text,
+        .len = len,
+        .column = column,
+        .field = field,
+        .digits = count_digits(text, len),
+        .ctx = ctx,
+    };
+    const piiscan_scanner *sc = st->sc;
+    st->candidates.len = 0;
+    for (size_t i = 0; i < sc->ndetectors; i++) {
+        int rc = sc->detectors[i]->scan(sc->state[i], st->match, &unit, &st->candidates);
+        if (rc != PIISCAN_OK)
+            return fail(st, rc);
+    }
+    if (st->candidates.len == 0)
+        return PIISCAN_OK;
+    pii_score_unit(&unit, &st->candidates, sc->opt.threshold);
+
+    for (size_t i = 0; i < st->candidates.len; i++) {
+        const pii_candidate *c = &st->candidates.v[i];
+        size_t dstart = f->start + (nmap != NULL ? nmap[c->start] : c->start);
+        size_t dend = f->start + (nmap != NULL ? nmap[c->end] : c->end);
+        piiscan_finding finding = {
+            .type = c->type,
+            .start = st->window.base + st->window.map[dstart],
+            .end = st->window.base + st->window.map[dend],
+            .line = line_of(st, rec, dstart),
+            .field = field,
+            .text = st->window.data + dstart,
+            .text_len = dend - dstart,
+            .confidence = c->confidence,
+            .detector = c->detector,
+        };
+        st->stats.findings++;
+        if (st->fn(&finding, st->user) != 0) {
+            pii_error_set(&st->err, PIISCAN_ERR_ABORTED, finding.start, finding.line,
+                          "stopped by the finding callback");
+            return fail(st, PIISCAN_ERR_ABORTED);
+        }
+    }
+    return PIISCAN_OK;
+}
+
+/* A header row names at least two columns we know, and most of its non-empty cells are
+ * names we know: a data row with one label-like value (a key-value row) is not a header. */
+static bool read_header(piiscan_stream *st, const pii_record *rec)
+{
+    size_t known = 0;
+    size_t nonempty = 0;
+    size_t n = rec->nfields < PII_MAX_COLUMNS ? rec->nfields : PII_MAX_COLUMNS;
+    for (size_t i = 0; i < n; i++) {
+        const pii_field *f = &rec->fields[i];
+        enum pii_column c = PII_COL_NONE;
+        if (f->end > f->start) {
+            nonempty++;
+            c = pii_column_lookup(st->window.data + f->start, f->end - f->start,
+                                  &st->label_scratch);
+        }
+        st->columns[i] = (uint8_t)c;
+        known += c != PII_COL_NONE;
+    }
+    if (known < 2 || known * 10 < nonempty * 3)
+        return false;
+    st->ncolumns = n;
+    return true;
+}
+
+/* The words that support a finding are looked for near it: in its own field and the field
+ * before it (a key-value row: 個人番号,1234 5678 9018), or in its text line. Wider windows
+ * mostly add noise: a product name with カード in it says nothing about the next field. */
+static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_columns)
+{
+    bool is_delimited = st->stats.format != PIISCAN_FORMAT_TEXT;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        enum pii_column column = PII_COL_NONE;
+        if (has_columns && i < st->ncolumns)
+            column = (enum pii_column)st->columns[i];
+        size_t near = rec->fields[i > 0 ? i - 1 : 0].start;
+        pii_context ctx = {
+            .record = st->window.data + near,
+            .record_len = rec->fields[i].end - near,
+            .scratch = &st->context_scratch,
+        };
+        int rc =
+            scan_unit(st, rec, &rec->fields[i], is_delimited ? (uint32_t)(i + 1) : 0, column, &ctx);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    return PIISCAN_OK;
+}
+
+static int scan_record(piiscan_stream *st, const pii_record *rec)
+{
+    st->stats.records++;
+    bool is_delimited =
+        st->stats.format == PIISCAN_FORMAT_CSV || st->stats.format == PIISCAN_FORMAT_TSV;
+    if (is_delimited) {
+        if (!st->is_header_found && st->stats.records <= PII_HEADER_SEARCH_RECORDS &&
+            read_header(st, rec)) {
+            /* Still scanned below, column-blind: a row mistaken for a header must not hide
+             * its data. */
+            st->is_header_found = true;
+            st->stats.header_line = st->window_line;
+            return scan_fields(st, rec, false);
+        }
+        size_t expected = st->is_header_found ? st->ncolumns : st->first_record_fields;
+        if (st->stats.records == 1)
+            st->first_record_fields = rec->nfields;
+        else if (rec->nfields != expected)
+            st->stats.ragged_records++;
+    }
+    return scan_fields(st, rec, is_delimited && st->is_header_found);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Records                                                                                    */
+
+static void decide_format(piiscan_stream *st)
+{
+    char delimiter = 0;
+    piiscan_format format = st->forced_format;
+    if (format == PIISCAN_FORMAT_AUTO) {
+        size_t n =
+            st->window.len < PII_FORMAT_SAMPLE_BYTES ? st->window.len : PII_FORMAT_SAMPLE_BYTES;
+        format = pii_sniff_format(st->window.data, n, st->name_hint[0] ? st->name_hint : NULL,
+                                  &delimiter);
+    } else if (format == PIISCAN_FORMAT_CSV) {
+        size_t n =
+            st->window.len < PII_FORMAT_SAMPLE_BYTES ? st->window.len : PII_FORMAT_SAMPLE_BYTES;
+        if (pii_sniff_format(st->window.data, n, "x.csv", &delimiter) != PIISCAN_FORMAT_CSV)
+            delimiter = ',';
+    } else if (format == PIISCAN_FORMAT_TSV) {
+        delimiter = '\t';
+    }
+    st->stats.format = format;
+    st->stats.delimiter = format == PIISCAN_FORMAT_TEXT ? 0 : delimiter;
+    pii_csv_restart(&st->csv); /* keeps the field array of earlier inputs */
+    st->csv.delimiter = delimiter != 0 ? delimiter : ',';
+    st->is_format_known = true;
+}
+
+static int record_too_long(piiscan_stream *st, bool is_unterminated_quote)
+{
+    uint64_t at = st->window.base + st->window.map[0];
+    if (is_unterminated_quote)
+        pii_error_set(&st->err, PIISCAN_ERR_LIMIT, at, st->window_line,
+                      "unterminated quoted field opened at line %llu (record over %zu bytes)",
+                      (unsigned long long)st->window_line, st->sc->opt.max_record_bytes);
+    else
+        pii_error_set(&st->err, PIISCAN_ERR_LIMIT, at, st->window_line,
+                      "record at line %llu is longer than %zu bytes",
+                      (unsigned long long)st->window_line, st->sc->opt.max_record_bytes);
+    return fail(st, PIISCAN_ERR_LIMIT);
+}
+
+static bool has_line_end(const char *s, size_t n)
+{
+    return memchr(s, '\n', n) != NULL || memchr(s, '\r', n) != NULL;
+}
+
+static int scan_window(piiscan_stream *st, bool is_final)
+{
+    if (!st->is_format_known) {
+        if (!is_final && st->window.len < PII_FORMAT_SAMPLE_BYTES)
+            return PIISCAN_OK;
+        decide_format(st);
+    }
+    const size_t max = st->sc->opt.max_record_bytes;
+    bool is_text = st->stats.format == PIISCAN_FORMAT_TEXT;
+    size_t at = 0;
+    while (at < st->window.len) {
+        /* The line reader keeps no state: spare it rescans of a line that grows by small
+         * feeds until its end or the limit is in the window. */
+        if (is_text && at == 0 && !is_final && st->window.len <= max &&
+            !has_line_end(st->window.data + st->text_checked, st->window.len - st->text_checked)) {
+            st->text_checked = st->window.len;
+            break;
+        }
+        pii_record rec;
+        pii_field line_field;
+        int got;
+        if (is_text)
+            got = pii_text_next_line(st->window.data, st->window.len, at, is_final, max, &rec,
+                                     &line_field);
+        else
+            got = pii_csv_next(&st->csv, st->window.data, st->window.len, at, is_final, &rec);
+        if (got < 0)
+            return fail(st, got);
+        if (got == 0)
+            break;
+        /* Also a record that the end of input completed: the limit is the same for all. */
+        if (!is_text && rec.next - rec.start > max) {
+            pii_text_consume(&st->window, at);
+            return record_too_long(st, rec.is_unterminated_quote);
+        }
+        if (is_text) {
+            if (rec.lines == 0 && !st->is_in_split_line)
+                st->stats.split_lines++;
+            st->is_in_split_line = rec.lines == 0;
+        }
+        int rc = scan_record(st, &rec);
+        if (rc != PIISCAN_OK)
+            return rc;
+        st->stats.lines += rec.lines;
+        st->window_line += rec.lines;
+        at = rec.next;
+    }
+    /* The CSV reader keeps positions relative to the partial record, so it survives this. */
+    if (at > 0) {
+        pii_text_consume(&st->window, at);
+        st->text_checked = 0;
+    }
+    if (!is_text && st->window.len > max)
+        return record_too_long(st, st->csv.is_quoted);
+    return PIISCAN_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Bytes                                                                                      */
+
+static int decode_and_scan(piiscan_stream *st, const unsigned char *buf, size_t len, bool is_final)
+{
+    int rc = pii_decoder_push(&st->dec, buf, len, is_final, &st->window);
+    if (rc != PIISCAN_OK)
+        return fail(st, rc);
+    st->stats.encoding = st->dec.enc;
+    st->stats.decode_errors = st->dec.errors;
+    return scan_window(st, is_final);
+}
+
+/* The head is complete (or the input ended): decide what kind of input this is. */
+static int start_body(piiscan_stream *st, bool is_final)
+{
+    pii_head head;
+    pii_sniff_head(st->head, st->head_len, &head);
+    bool is_forced_text = st->forced_format != PIISCAN_FORMAT_AUTO;
+    if (head.is_unsupported && !is_forced_text) {
+        st->phase = PHASE_FAILED;
+        return pii_error_set(&st->err, PIISCAN_ERR_UNSUPPORTED, 0, 0, "%s", head.reason);
+    }
+    if (head.format == PIISCAN_FORMAT_XLSX && !is_forced_text) {
+        st->stats.format = PIISCAN_FORMAT_XLSX;
+        st->phase = PHASE_FAILED;
+        return pii_error_set(&st->err, PIISCAN_ERR_UNSUPPORTED, 0, 0,
+                             "%s: workbooks are not supported by this version", head.reason);
+    }
+    /* A forced encoding still skips binaries: only a forced format says "this is text". */
+    if (head.format == PIISCAN_FORMAT_BINARY && !is_forced_text) {
+        st->stats.format = PIISCAN_FORMAT_BINARY;
+        st->stats.skip_reason = head.reason;
+        st->phase = PHASE_SKIP;
+        return PIISCAN_OK;
+    }
+    piiscan_encoding enc = st->forced_encoding;
+    size_t skip = 0;
+    if (head.bom_len > 0 && (enc == PIISCAN_ENCODING_AUTO || enc == head.encoding)) {
+        skip = head.bom_len;
+        st->stats.has_bom = true;
+    }
+    if (enc == PIISCAN_ENCODING_AUTO)
+        enc = head.encoding; /* UTF-16 by BOM or NUL pattern, or still AUTO */
+    pii_decoder_reset(&st->dec, enc, skip);
+    st->window.base = skip;
+    st->phase = PHASE_BODY;
+    return decode_and_scan(st, st->head + skip, st->head_len - skip, is_final);
+}
+
+int piiscan_stream_feed(piiscan_stream *st, const void *buf, size_t len)
+{
+    if (st == NULL || (buf == NULL && len > 0))
+        return PIISCAN_ERR_INVALID;
+    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP)
+        return PIISCAN_ERR_STATE;
+    const unsigned char *p = buf;
+    st->stats.bytes += len;
+    if (st->phase == PHASE_HEAD) {
+        size_t take = PII_HEAD_BYTES - st->head_len;
+        if (take > len)
+            take = len;
+        memcpy(st->head + st->head_len, p, take);
+        st->head_len += take;
+        p += take;
+        len -= take;
+        if (st->head_len < PII_HEAD_BYTES)
+            return PIISCAN_OK;
+        int rc = start_body(st, false);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    if (st->phase == PHASE_SKIP || len == 0)
+        return PIISCAN_OK;
+    return decode_and_scan(st, p, len, false);
+}
+
+int piiscan_stream_finish(piiscan_stream *st)
+{
+    if (st == NULL)
+        return PIISCAN_ERR_INVALID;
+    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP)
+        return PIISCAN_ERR_STATE;
+    int rc = PIISCAN_OK;
+    if (st->phase == PHASE_HEAD)
+        rc = start_body(st, true);
+    else if (st->phase == PHASE_BODY)
+        rc = decode_and_scan(st, NULL, 0, true);
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (st->phase == PHASE_BODY && st->stats.encoding == PIISCAN_ENCODING_AUTO)
+        st->stats.encoding = PIISCAN_ENCODING_UTF8; /* all ASCII, which is valid UTF-8 */
+    st->phase = PHASE_DONE;
+    return PIISCAN_OK;
+}
+
+int piiscan_stream_scan_buffer(piiscan_stream *st, const void *buf, size_t len,
+                               const piiscan_source *src)
+{
+    int rc = piiscan_stream_begin(st, src);
+    if (rc == PIISCAN_OK)
+        rc = piiscan_stream_feed(st, buf, len);
+    if (rc == PIISCAN_OK)
+        rc = piiscan_stream_finish(st);
+    return rc;
+}
+
+int piiscan_stream_scan_fd(piiscan_stream *st, int fd, const piiscan_source *src)
+{
+    int rc = piiscan_stream_begin(st, src);
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (st->read_buf == NULL) {
+        st->read_buf = malloc(READ_CHUNK_BYTES);
+        if (st->read_buf == NULL)
+            return fail(st, PIISCAN_ERR_NOMEM);
+    }
+    for (;;) {
+        ssize_t n = read(fd, st->read_buf, READ_CHUNK_BYTES);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            pii_error_set(&st->err, PIISCAN_ERR_IO, st->stats.bytes, 0, "read error: %s",
+                          strerror(errno));
+            return fail(st, PIISCAN_ERR_IO);
+        }
+        if (n == 0)
+            break;
+        rc = piiscan_stream_feed(st, st->read_buf, (size_t)n);
+        if (rc != PIISCAN_OK)
+            return rc;
+        if (st->phase == PHASE_SKIP)
+            break;
+    }
+    return piiscan_stream_finish(st);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * detect_helpers.h - runs detectors and score.c on one unit built the way stream.c builds it:
+ * the text normalised by pii_normalize, its digits counted, a pii_context over the record
+ * with its own pii_text scratch. Spans are reported in offsets of the test's input, through
+ * the normaliser's map, so a test of full-width input states the span it wrote.
+ *
+ * A suite compiles the detectors once: TestSuite(x, .init = detect_setup, .fini =
+ * detect_teardown).
+ */
+#ifndef PIISCAN_TEST_DETECT_HELPERS_H
+#define PIISCAN_TEST_DETECT_HELPERS_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "internal.h"
+
+/* piiscan_options_new's default threshold. */
+#define DETECT_THRESHOLD 0.5
+/* Run without pii_score_unit: the detector's raw candidates. */
+#define DETECT_UNSCORED (-1.0)
+
+static const struct pii_detector *const detect_detectors[PII_DETECTOR_COUNT] = {
+    &pii_detector_phone,    &pii_detector_postal, &pii_detector_email,
+    &pii_detector_mynumber, &pii_detector_card,
+};
+
+static struct {
+    void *state[PII_DETECTOR_COUNT];
+    pcre2_match_data *md;
+} detect_compiled;
+
+static inline void detect_setup(void)
+{
+    for (size_t i = 0; i < PII_DETECTOR_COUNT; i++) {
+        piiscan_error err = {0};
+        int rc = detect_detectors[i]->compile(&detect_compiled.state[i], &err);
+        cr_assert_eq(rc, PIISCAN_OK, "detector %s compiles (%s)", detect_detectors[i]->name,
+                     err.text);
+    }
+    detect_compiled.md = pcre2_match_data_create(PII_MATCH_PAIRS, NULL);
+    cr_assert_not_null(detect_compiled.md, "match data for %d pairs", PII_MATCH_PAIRS);
+}
+
+static inline void detect_teardown(void)
+{
+    for (size_t i = 0; i < PII_DETECTOR_COUNT; i++) {
+        detect_detectors[i]->free(detect_compiled.state[i]);
+        detect_compiled.state[i] = NULL;
+    }
+    pcre2_match_data_free(detect_compiled.md);
+    detect_compiled.md = NULL;
+}
+
+/** One unit's run: zero-initialise, fill with detect_unit(), release with detect_free(). */
+struct detect_run {
+    const char *input;
+    pii_text norm;
+    pii_text scratch;
+    pii_candidates found;
+    char description[1024];
+};
+
+/** Runs `only` (or all five detectors when NULL) on `text`, in a column of meaning `column`,
+ *  inside `record` (the text itself when NULL); then scores at `threshold` unless it is
+ *  DETECT_UNSCORED. */
+static inline void detect_unit(struct detect_run *r, const char *record, const char *text,
+                               enum pii_column column, const struct pii_detector *only,
+                               double threshold)
+{
+    r->input = text;
+    r->found.len = 0;
+    cr_assert_eq(pii_normalize(text, strlen(text), &r->norm), PIISCAN_OK, "normalise \"%s\"", text);
+    size_t digits = 0;
+    for (size_t i = 0; i < r->norm.len; i++)
+        digits += r->norm.data[i] >= '0' && r->norm.data[i] <= '9';
+    if (record == NULL)
+        record = text;
+    pii_context ctx = {
+        .record = record,
+        .record_len = strlen(record),
+        .scratch = &r->scratch,
+    };
+    pii_unit u = {
+        .text = r->norm.data,
+        .len = r->norm.len,
+        .column = column,
+        .field = 1,
+        .digits = digits,
+        .ctx = &ctx,
+    };
+    for (size_t i = 0; i < PII_DETECTOR_COUNT; i++) {
+        if (only != NULL && detect_detectors[i] != only)
+            continue;
+        int rc =
+            detect_detectors[i]->scan(detect_compiled.state[i], detect_compiled.md, &u, &r->found);
+        cr_assert_eq(rc, PIISCAN_OK, "detector %s scans \"%s\"", detect_detectors[i]->name, text);
+    }
+    if (threshold != DETECT_UNSCORED)
+        pii_score_unit(&u, &r->found, threshold);
+}
+
+static inline void detect_free(struct detect_run *r)
+{
+    pii_text_free(&r->norm);
+    pii_text_free(&r->scratch);
+    pii_candidates_free(&r->found);
+}
+
+/** Start and end of a candidate in bytes of the input (not of the normalised text). */
+static inline void detect_input_span(const struct detect_run *r, const pii_candidate *c,
+                                     size_t *start, size_t *end)
+{
+    *start = r->norm.map[c->start];
+    *end = r->norm.map[c->end];
+}
+
+/** The first candidate of `type`, or NULL. */
+static inline const pii_candidate *detect_find(const struct detect_run *r, piiscan_type type)
+{
+    for (size_t i = 0; i < r->found.len; i++) {
+        if (r->found.v[i].type == type)
+            return &r->found.v[i];
+    }
+    return NULL;
+}
+
+/** Every candidate as "type [start,end) \"text\" confidence detector", for failure messages. */
+static inline const char *detect_describe(struct detect_run *r)
+{
+    size_t n = 0;
+    r->description[0] = '\0';
+    if (r->found.len == 0)
+        snprintf(r->description, sizeof r->description, "nothing");
+    for (size_t i = 0; i < r->found.len && n < sizeof r->description; i++) {
+        const pii_candidate *c = &r->found.v[i];
+        size_t s;
+        size_t e;
+        detect_input_span(r, c, &s, &e);
+        int w = snprintf(r->description + n, sizeof r->description - n,
+                         "%s%s [%zu,%zu) \"%.*s\" %.2f %s", i > 0 ? "; " : "",
+                         piiscan_type_name(c->type), s, e, (int)(e - s), r->input + s,
+                         c->confidence, c->detector);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+    return r->description;
+}
+
+/** Where `expected` occurs in `input` (it must occur): the span a test expects. */
+static inline void detect_expected_span(const char *input, const char *expected, size_t *start,
+                                        size_t *end)
+{
+    const char *at = strstr(input, expected);
+    cr_assert_not_null(at, "test table error: \"%s\" does not occur in \"%s\"", expected, input);
+    *start = (size_t)(at - input);
+    *end = *start + strlen(expected);
+}
+
+/** Asserts that scoring at the default threshold reports exactly one finding, of `type`,
+ *  spanning `expected` in the input. Returns it. `label` names the case. */
+static inline const pii_candidate *detect_assert_one(struct detect_run *r, const char *label,
+                                                     piiscan_type type, const char *expected)
+{
+    size_t want_start;
+    size_t want_end;
+    detect_expected_span(r->input, expected, &want_start, &want_end);
+    cr_assert_eq(r->found.len, 1, "%s: \"%s\" gives one finding, %s; got %s", label, r->input,
+                 expected, detect_describe(r));
+    const pii_candidate *c = &r->found.v[0];
+    size_t start;
+    size_t end;
+    detect_input_span(r, c, &start, &end);
+    cr_assert_eq(c->type, type, "%s: \"%s\" is a %s; got %s", label, r->input,
+                 piiscan_type_name(type), detect_describe(r));
+    cr_assert(start == want_start && end == want_end, "%s: the span is \"%s\" = [%zu,%zu); got %s",
+              label, expected, want_start, want_end, detect_describe(r));
+    return c;
+}
+
+#endif /* PIISCAN_TEST_DETECT_HELPERS_H */

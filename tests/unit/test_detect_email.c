@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_detect_email.c - e-mail addresses: standard ones, the broken ones Japanese carriers
+ * issued, full-width ones, with exact spans; file names and handles are not addresses.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "detect_helpers.h"
+
+TestSuite(detect_email, .init = detect_setup, .fini = detect_teardown);
+
+/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
+struct email_case {
+    char label[64];
+    char input[128];
+    char expected[128];
+};
+
+ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_exact_span)
+{
+    static struct email_case cases[] = {
+        {"plain", "taro.yamada@example.co.jp", "taro.yamada@example.co.jp"},
+        {"carrier: consecutive dots and a dot before @", "taro..yamada.@docomo.ne.jp",
+         "taro..yamada.@docomo.ne.jp"},
+        {"carrier: leading dot", ".taro@ezweb.ne.jp", ".taro@ezweb.ne.jp"},
+        {"underscore, hyphen and digits", "taro_yamada-1@softbank.ne.jp",
+         "taro_yamada-1@softbank.ne.jp"},
+        {"plus tag", "taro+shop@gmail.com", "taro+shop@gmail.com"},
+        {"upper case", "TARO@EXAMPLE.JP", "TARO@EXAMPLE.JP"},
+        {"full-width throughout", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ",
+         "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ"},
+        {"full-width at sign", "taro＠example.jp", "taro＠example.jp"},
+        {"after a label", "メール：taro@example.jp まで", "taro@example.jp"},
+        {"in angle brackets", "山田太郎 <taro@example.jp>", "taro@example.jp"},
+        {"in single quotes", "'taro@example.jp'", "taro@example.jp"},
+        {"sentence end", "連絡先はtaro@example.jp.", "taro@example.jp"},
+        {"mailto link", "mailto:taro@example.jp", "taro@example.jp"},
+        {"deep subdomain", "a@mail.tokyo.example.com", "a@mail.tokyo.example.com"},
+        {"IDN top-level domain", "taro@example.xn--wgv71a", "taro@example.xn--wgv71a"},
+        {"hyphen inside a label", "taro@my-shop.example.jp", "taro@my-shop.example.jp"},
+    };
+    return cr_make_param_array(struct email_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct email_case *p, detect_email,
+                  every_written_form_is_found_with_its_exact_span)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_EMAIL, p->expected);
+    cr_expect_geq(c->confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
+                  c->confidence);
+    detect_free(&r);
+}
+
+struct not_email_case {
+    char label[64];
+    char input[128];
+};
+
+ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_addresses)
+{
+    static struct not_email_case cases[] = {
+        {"retina image name", "icon@2x.png"},
+        {"retina image name, three times", "logo@3x.webp"},
+        {"image with an upper-case extension", "photo@2x.JPG"},
+        {"retina suffix, extension not in the list", "banner@2x.avif"},
+        {"style sheet", "theme@latest.css"},
+        {"no dot in the domain", "taro@localhost"},
+        {"numeric domain", "taro@192.168.0.1"},
+        {"one-letter top-level label", "taro@example.c"},
+        {"handle without a local part", "@taro_yamada"},
+        {"domain without a local part", "@example.com"},
+        {"label starting with a hyphen", "taro@-example.com"},
+        {"local part longer than 64",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.jp"},
+        {"domain glued to more text", "taro@example.jp_backup"},
+    };
+    return cr_make_param_array(struct not_email_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct not_email_case *p, detect_email,
+                  things_with_an_at_sign_that_are_not_addresses)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED);
+    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not an address; got %s", p->label, p->input,
+                 detect_describe(&r));
+    detect_free(&r);
+}
+
+Test(detect_email, several_addresses_in_one_line_are_each_found)
+{
+    const char *input = "to: a@example.jp, b.c@example.com;d@example.org";
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    cr_assert_eq(r.found.len, 3, "three addresses; got %s", detect_describe(&r));
+    const char *expected[] = {"a@example.jp", "b.c@example.com", "d@example.org"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t want_start;
+        size_t want_end;
+        size_t start;
+        size_t end;
+        detect_expected_span(input, expected[i], &want_start, &want_end);
+        detect_input_span(&r, &r.found.v[i], &start, &end);
+        cr_expect(start == want_start && end == want_end, "address %zu is %s; got %s", i,
+                  expected[i], detect_describe(&r));
+    }
+    detect_free(&r);
+}
+
+Test(detect_email, an_email_column_confirms_and_names_the_evidence)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, "taro@example.jp", PII_COL_EMAIL, NULL, DETECT_THRESHOLD);
+    const pii_candidate *c =
+        detect_assert_one(&r, "email column", PIISCAN_TYPE_EMAIL, "taro@example.jp");
+    cr_expect_str_eq(c->detector, "email/column", "the column is named as the evidence");
+    detect_free(&r);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_detect_postal.c - postal codes: the dashed form alone, the bare form only with
+ * context, every code checked against Japan Post's list, the span without 〒, and no code
+ * carved out of a longer number.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "detect_helpers.h"
+
+TestSuite(detect_postal, .init = detect_setup, .fini = detect_teardown);
+
+/* Codes that exist: 150-0001 is Jingumae, Shibuya; 100-0001 Chiyoda, Tokyo. */
+#define SHIBUYA 1500001u
+#define CHIYODA 1000001u
+
+static void assert_exists(uint32_t code)
+{
+    cr_assert(pii_postal_code_exists(code), "test data: %07u is in the postal code list", code);
+}
+
+/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
+struct postal_case {
+    char label[64];
+    char input[96];
+    char expected[64];
+    int column;      /* enum pii_column */
+    char record[96]; /* empty: the input is the whole record */
+};
+
+ParameterizedTestParameters(detect_postal, every_written_form_is_found_with_its_exact_span)
+{
+    static struct postal_case cases[] = {
+        {"dashed", "150-0001", "150-0001", PII_COL_NONE, ""},
+        {"postal mark", "〒150-0001", "150-0001", PII_COL_NONE, ""},
+        {"postal mark and a space", "〒 150-0001", "150-0001", PII_COL_NONE, ""},
+        {"postal mark and an ideographic space", "〒　150-0001", "150-0001", PII_COL_NONE, ""},
+        {"postal mark, bare digits", "〒1500001", "1500001", PII_COL_NONE, ""},
+        {"circled postal mark", "〶150-0001", "150-0001", PII_COL_NONE, ""},
+        {"full-width digits and dash", "１５０－０００１", "１５０－０００１", PII_COL_NONE, ""},
+        {"postal mark, full-width", "〒１５０－０００１", "１５０－０００１", PII_COL_NONE, ""},
+        {"full-width bare digits after the mark", "〒１５０００01", "１５０００01", PII_COL_NONE,
+         ""},
+        {"katakana long vowel mark as dash", "150ー0001", "150ー0001", PII_COL_NONE, ""},
+        {"bare digits in a postal column", "1500001", "1500001", PII_COL_POSTAL_CODE, ""},
+        {"bare digits with 郵便番号 in the record", "1500001", "1500001", PII_COL_NONE,
+         "郵便番号,1500001"},
+        {"bare digits before an address", "1500001 東京都渋谷区神宮前", "1500001", PII_COL_NONE,
+         ""},
+        {"bare digits right before an address", "1000001東京都千代田区千代田", "1000001",
+         PII_COL_NONE, ""},
+        {"dashed before an address", "150-0001 東京都渋谷区神宮前", "150-0001", PII_COL_NONE, ""},
+        {"inside a sentence", "送付先は〒100-0001です", "100-0001", PII_COL_NONE, ""},
+    };
+    return cr_make_param_array(struct postal_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct postal_case *p, detect_postal,
+                  every_written_form_is_found_with_its_exact_span)
+{
+    assert_exists(SHIBUYA);
+    assert_exists(CHIYODA);
+    struct detect_run r = {0};
+    detect_unit(&r, p->record[0] != '\0' ? p->record : NULL, p->input, (enum pii_column)p->column,
+                NULL, DETECT_THRESHOLD);
+    detect_assert_one(&r, p->label, PIISCAN_TYPE_POSTAL_CODE, p->expected);
+    detect_free(&r);
+}
+
+struct negative_case {
+    char label[64];
+    char input[64];
+    uint32_t inner; /* a real code hidden in the input, or 0 */
+};
+
+ParameterizedTestParameters(detect_postal, no_code_is_carved_out_of_a_longer_number)
+{
+    static struct negative_case cases[] = {
+        {"bare digits without context", "1500001", SHIBUYA},
+        {"three-four inside a phone number", "03-1150-0001", SHIBUYA},
+        {"three-seven like an order id", "150-0001234", SHIBUYA},
+        {"Amazon order id", "250-1234567-1234567", 0},
+        {"four-four", "1150-0001", SHIBUYA},
+        {"dashed, continued by digits", "150-0001-2", SHIBUYA},
+        {"after letters and a dash (SKU)", "ABC-150-0001", SHIBUYA},
+        {"eight digits", "15000012", SHIBUYA},
+        {"glued to letters", "150-0001A", SHIBUYA},
+        {"after a slash and digits", "12/150-0001", SHIBUYA},
+        {"an amount with 円", "1500001円", SHIBUYA},
+    };
+    return cr_make_param_array(struct negative_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct negative_case *p, detect_postal, no_code_is_carved_out_of_a_longer_number)
+{
+    if (p->inner != 0)
+        assert_exists(p->inner);
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_postal, DETECT_UNSCORED);
+    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no postal code; got %s", p->label, p->input,
+                 detect_describe(&r));
+    detect_free(&r);
+}
+
+Test(detect_postal, a_code_that_does_not_exist_is_not_reported_even_with_the_mark)
+{
+    cr_assert(!pii_postal_code_exists(1234567), "test data: 123-4567 is not a real code");
+    const char *inputs[] = {"123-4567", "〒123-4567", "〒1234567"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        struct detect_run r = {0};
+        detect_unit(&r, NULL, inputs[i], PII_COL_POSTAL_CODE, &pii_detector_postal,
+                    DETECT_UNSCORED);
+        cr_expect_eq(r.found.len, 0, "\"%s\" is not in the list; got %s", inputs[i],
+                     detect_describe(&r));
+        detect_free(&r);
+    }
+}
+
+static const pii_candidate *find_postal(struct detect_run *r, const char *record, const char *input,
+                                        enum pii_column column)
+{
+    detect_unit(r, record, input, column, NULL, DETECT_THRESHOLD);
+    const pii_candidate *c = detect_find(r, PIISCAN_TYPE_POSTAL_CODE);
+    cr_assert_not_null(c, "\"%s\" holds a postal code; got %s", input, detect_describe(r));
+    return c;
+}
+
+Test(detect_postal, dashed_alone_is_moderate_and_context_raises_it)
+{
+    assert_exists(SHIBUYA);
+    struct detect_run alone = {0};
+    struct detect_run mark = {0};
+    struct detect_run address = {0};
+    double c_alone = find_postal(&alone, NULL, "150-0001", PII_COL_NONE)->confidence;
+    double c_mark = find_postal(&mark, NULL, "〒150-0001", PII_COL_NONE)->confidence;
+    double c_address =
+        find_postal(&address, NULL, "150-0001 東京都渋谷区", PII_COL_NONE)->confidence;
+    cr_expect(c_alone >= DETECT_THRESHOLD && c_alone < 0.85,
+              "a dashed code alone is reported, moderately (%.2f)", c_alone);
+    cr_expect_gt(c_mark, c_alone, "〒 raises it (%.2f > %.2f)", c_mark, c_alone);
+    cr_expect_gt(c_address, c_alone, "a following address raises it (%.2f > %.2f)", c_address,
+                 c_alone);
+    cr_expect_str_eq(mark.found.v[0].detector, "postal/mark", "〒 is named as the evidence");
+    cr_expect_str_eq(address.found.v[0].detector, "postal/address",
+                     "the address is named as the evidence");
+    detect_free(&alone);
+    detect_free(&mark);
+    detect_free(&address);
+}
+
+Test(detect_postal, a_phone_column_lowers_a_dashed_code_below_the_threshold)
+{
+    assert_exists(SHIBUYA);
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, "150-0001", PII_COL_PHONE, NULL, DETECT_THRESHOLD);
+    cr_expect_eq(r.found.len, 0, "a postal-looking value in a phone column is suspect; got %s",
+                 detect_describe(&r));
+    detect_free(&r);
+}
+
+Test(detect_postal, a_postal_code_and_a_phone_in_one_line_are_both_found)
+{
+    const char *input = "〒150-0001 東京都渋谷区神宮前1-2-3 TEL 03-1234-5678";
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    cr_assert_eq(r.found.len, 2, "a postal code and a phone number; got %s", detect_describe(&r));
+    cr_expect_eq(r.found.v[0].type, PIISCAN_TYPE_POSTAL_CODE, "first the postal code; got %s",
+                 detect_describe(&r));
+    cr_expect_eq(r.found.v[1].type, PIISCAN_TYPE_PHONE, "then the phone; got %s",
+                 detect_describe(&r));
+    detect_free(&r);
+}

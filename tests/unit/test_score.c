@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_score.c - from candidates to findings: the column's meaning, the threshold, overlaps,
+ * order; and, through every detector, ordinary numbers of an order export that must never
+ * come out as personal data.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "detect_helpers.h"
+
+TestSuite(score, .init = detect_setup, .fini = detect_teardown);
+
+static void push(pii_candidates *c, piiscan_type type, size_t start, size_t end, double confidence,
+                 const char *detector)
+{
+    cr_assert_eq(pii_candidates_push(c, type, start, end, confidence, detector), PIISCAN_OK,
+                 "push a candidate");
+}
+
+static void score(pii_candidates *c, enum pii_column column, double threshold)
+{
+    pii_unit u = {.text = "", .len = 0, .column = column};
+    pii_score_unit(&u, c, threshold);
+}
+
+Test(score, candidates_grow_past_any_initial_capacity_and_free_resets)
+{
+    pii_candidates c = {0};
+    for (size_t i = 0; i < 1000; i++)
+        push(&c, PIISCAN_TYPE_PHONE, i * 2, i * 2 + 1, 0.9, "phone");
+    cr_assert_eq(c.len, 1000, "every push is kept");
+    cr_expect_eq(c.v[999].start, 1998, "the last candidate is intact after growing");
+    pii_candidates_free(&c);
+    cr_expect(c.v == NULL && c.len == 0 && c.cap == 0, "free leaves an empty, reusable list");
+    pii_candidates_free(NULL);
+}
+
+Test(score, a_column_of_the_same_type_raises_and_names_the_evidence)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_PHONE, 0, 10, 0.75, "phone");
+    score(&c, PII_COL_PHONE, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 1, "the candidate stays");
+    cr_expect_geq(c.v[0].confidence, 0.95, "a phone column vouches for a phone (%.2f)",
+                  c.v[0].confidence);
+    cr_expect_str_eq(c.v[0].detector, "phone/column", "the column is the evidence");
+    pii_candidates_free(&c);
+}
+
+Test(score, a_same_type_column_never_lowers_a_stronger_candidate)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_EMAIL, 0, 10, 0.99, "email");
+    score(&c, PII_COL_EMAIL, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 1, "the candidate stays");
+    cr_expect_geq(c.v[0].confidence, 0.99, "raising means at least (%.2f)", c.v[0].confidence);
+    pii_candidates_free(&c);
+}
+
+Test(score, a_not_pii_column_drops_what_would_otherwise_be_reported)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_PHONE, 0, 12, 0.9, "phone");
+    push(&c, PIISCAN_TYPE_CREDIT_CARD, 20, 39, 0.85, "card");
+    score(&c, PII_COL_NOT_PII, DETECT_THRESHOLD);
+    cr_expect_eq(c.len, 0, "shapes in an order-number column fall below %.2f; %zu remain",
+                 DETECT_THRESHOLD, c.len);
+    pii_candidates_free(&c);
+}
+
+Test(score, a_column_of_another_number_type_lowers)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.9, "postal");
+    score(&c, PII_COL_PHONE, 0.0);
+    cr_assert_eq(c.len, 1, "kept at threshold 0");
+    cr_expect_lt(c.v[0].confidence, 0.9, "a postal code in a phone column is suspect (%.2f)",
+                 c.v[0].confidence);
+    cr_expect_str_eq(c.v[0].detector, "postal", "the evidence string is unchanged");
+    pii_candidates_free(&c);
+}
+
+struct column_case {
+    char label[32];
+    int column; /* enum pii_column */
+};
+
+ParameterizedTestParameters(score, free_text_columns_leave_confidence_alone)
+{
+    static struct column_case cases[] = {
+        {"no header", PII_COL_NONE},    {"name", PII_COL_NAME},
+        {"address", PII_COL_ADDRESS},   {"prefecture", PII_COL_PREFECTURE},
+        {"building", PII_COL_BUILDING},
+    };
+    return cr_make_param_array(struct column_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct column_case *p, score, free_text_columns_leave_confidence_alone)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.7, "postal");
+    score(&c, (enum pii_column)p->column, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 1, "%s column: the candidate stays", p->label);
+    cr_expect_eq(c.v[0].confidence, 0.7, "%s column: a postal code is at home here (%.2f)",
+                 p->label, c.v[0].confidence);
+    pii_candidates_free(&c);
+}
+
+Test(score, the_threshold_is_inclusive)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_PHONE, 0, 10, 0.6, "phone");
+    push(&c, PIISCAN_TYPE_PHONE, 20, 30, 0.59, "phone");
+    score(&c, PII_COL_NONE, 0.6);
+    cr_assert_eq(c.len, 1, "0.6 is kept at threshold 0.6, 0.59 is not");
+    cr_expect_eq(c.v[0].start, 0, "the one at 0.6 is kept");
+    pii_candidates_free(&c);
+}
+
+Test(score, of_two_overlapping_candidates_the_more_confident_wins)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_PHONE, 0, 11, 0.75, "phone");
+    push(&c, PIISCAN_TYPE_EMAIL, 0, 24, 0.95, "email");
+    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 1, "one survives");
+    cr_expect_eq(c.v[0].type, PIISCAN_TYPE_EMAIL, "the e-mail address (0.95) beats the phone");
+    pii_candidates_free(&c);
+}
+
+Test(score, on_a_tie_the_longer_span_wins)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.9, "postal");
+    push(&c, PIISCAN_TYPE_PHONE, 4, 16, 0.9, "phone");
+    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 1, "one survives");
+    cr_expect_eq(c.v[0].type, PIISCAN_TYPE_PHONE, "the longer span wins the tie");
+    pii_candidates_free(&c);
+}
+
+Test(score, a_chain_of_overlaps_keeps_the_strong_ends)
+{
+    /* [0,10) 0.95 overlaps [8,20) 0.9 which overlaps [18,30) 0.95: the weak middle goes. */
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_CREDIT_CARD, 18, 30, 0.95, "card");
+    push(&c, PIISCAN_TYPE_PHONE, 8, 20, 0.9, "phone");
+    push(&c, PIISCAN_TYPE_EMAIL, 0, 10, 0.95, "email");
+    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 2, "both ends survive");
+    cr_expect(c.v[0].start == 0 && c.v[1].start == 18, "sorted by start: %zu, %zu", c.v[0].start,
+              c.v[1].start);
+    pii_candidates_free(&c);
+}
+
+Test(score, disjoint_candidates_all_survive_sorted_by_start)
+{
+    pii_candidates c = {0};
+    push(&c, PIISCAN_TYPE_PHONE, 40, 52, 0.9, "phone");
+    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.7, "postal");
+    push(&c, PIISCAN_TYPE_EMAIL, 20, 35, 0.95, "email");
+    push(&c, PIISCAN_TYPE_PHONE, 8, 18, 0.75, "phone"); /* touches, does not overlap */
+    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
+    cr_assert_eq(c.len, 4, "nothing overlaps");
+    for (size_t i = 1; i < c.len; i++)
+        cr_expect_lt(c.v[i - 1].start, c.v[i].start, "candidate %zu starts after %zu", i, i - 1);
+    pii_candidates_free(&c);
+}
+
+/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
+struct ordinary_case {
+    char label[64];
+    char input[96];
+};
+
+ParameterizedTestParameters(score, ordinary_numbers_of_an_order_export_are_not_personal_data)
+{
+    static struct ordinary_case cases[] = {
+        {"ISO date", "2022-07-05"},
+        {"date with slashes", "2022/07/05"},
+        {"Japanese date", "2022年7月5日"},
+        {"compact date", "20220705"},
+        {"date with dots", "2022.07.05"},
+        {"compact timestamp", "20220705123456"},
+        {"time", "12:34:56"},
+        {"timestamp with an offset", "2022-07-05T12:34:56+09:00"},
+        {"date and time", "2022/07/05 12:34:56"},
+        {"Rakuten order number", "382930-20220705-0123456789"},
+        {"Amazon order id", "250-1234567-1234567"},
+        {"tracking number, grouped", "4960-1234-5678"},
+        {"tracking number, bare", "496012345678"},
+        {"JAN code", "4901234567894"},
+        {"SKU", "ABC-0312-3456"},
+        {"price with a yen sign", "¥12,800"},
+        {"price with 円", "12,800円"},
+        {"quantity", "数量 3"},
+        {"quantity with a counter", "12個"},
+        {"times a quantity", "x12"},
+        {"points", "合計 1,280点"},
+        {"a whole order line", "2022/07/05 382930-20220705-0123456789 4901234567894 ¥12,800 x2"},
+    };
+    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct ordinary_case *p, score,
+                  ordinary_numbers_of_an_order_export_are_not_personal_data)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not personal data; got %s", p->label, p->input,
+                 detect_describe(&r));
+    detect_free(&r);
+}
+
+ParameterizedTestParameters(score, look_alikes_in_not_pii_columns_are_not_reported)
+{
+    static struct ordinary_case cases[] = {
+        {"order number shaped like a phone", "0312345678"},
+        {"SKU shaped like a phone", "090-1234-5678"},
+        {"tracking number shaped like a postal code", "150-0001"},
+        {"order number shaped like a card", "4111111111111111"},
+    };
+    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct ordinary_case *p, score, look_alikes_in_not_pii_columns_are_not_reported)
+{
+    /* The same value outside the column is reported, or the test proves nothing. */
+    struct detect_run free_text = {0};
+    detect_unit(&free_text, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    cr_assert_eq(free_text.found.len, 1, "%s: \"%s\" is reported in free text; got %s", p->label,
+                 p->input, detect_describe(&free_text));
+    detect_free(&free_text);
+
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, p->input, PII_COL_NOT_PII, NULL, DETECT_THRESHOLD);
+    cr_expect_eq(r.found.len, 0, "%s: \"%s\" in an order-number column; got %s", p->label, p->input,
+                 detect_describe(&r));
+    detect_free(&r);
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_stream.c - the begin/feed/finish state machine, end to end through the public API. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "piiscan.h"
+
+#define MAX_FOUND 64
+
+typedef struct found {
+    size_t n;
+    piiscan_type type[MAX_FOUND];
+    uint64_t start[MAX_FOUND];
+    uint64_t end[MAX_FOUND];
+    uint64_t line[MAX_FOUND];
+    uint32_t field[MAX_FOUND];
+    char text[MAX_FOUND][64];
+    int stop_after; /* 0: never */
+} found;
+
+static int collect(const piiscan_finding *f, void *user)
+{
+    found *r = user;
+    cr_assert_lt(r->n, MAX_FOUND, "more findings than the test expects");
+    size_t i = r->n++;
+    r->type[i] = f->type;
+    r->start[i] = f->start;
+    r->end[i] = f->end;
+    r->line[i] = f->line;
+    r->field[i] = f->field;
+    snprintf(r->text[i], sizeof r->text[i], "%.*s", (int)f->text_len, f->text);
+    return r->stop_after != 0 && (int)r->n >= r->stop_after;
+}
+
+static piiscan_scanner *sc;
+static piiscan_stream *st;
+static found got;
+
+static void make_stream_with(size_t max_record_bytes)
+{
+    piiscan_options *opt;
+    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
+    if (max_record_bytes != 0)
+        cr_assert_eq(piiscan_options_set_max_record_bytes(opt, max_record_bytes), PIISCAN_OK);
+    piiscan_error err;
+    cr_assert_eq(piiscan_scanner_new(opt, &sc, &err), PIISCAN_OK, "scanner: %s", err.text);
+    piiscan_options_free(opt);
+    cr_assert_eq(piiscan_stream_new(sc, collect, &got, &st), PIISCAN_OK);
+    memset(&got, 0, sizeof got);
+}
+
+static void make_stream(void)
+{
+    make_stream_with(0);
+}
+
+static void free_stream(void)
+{
+    piiscan_stream_free(st);
+    piiscan_scanner_free(sc);
+}
+
+TestSuite(stream, .init = make_stream, .fini = free_stream);
+
+static int scan_in_chunks(const char *buf, size_t len, size_t chunk, const piiscan_source *src)
+{
+    memset(&got, 0, sizeof got);
+    int rc = piiscan_stream_begin(st, src);
+    for (size_t at = 0; rc == PIISCAN_OK && at < len; at += chunk)
+        rc = piiscan_stream_feed(st, buf + at, len - at < chunk ? len - at : chunk);
+    return rc == PIISCAN_OK ? piiscan_stream_finish(st) : rc;
+}
+
+static const char orders_utf8[] =
+    "注文番号,お名前,電話番号,郵便番号\r\n"
+    "382930-20220705-0123456789,山田太郎,03-1234-5678,〒106-0032\r\n"
+    "382930-20220705-0123456790,\"佐藤, 花子\",090-8765-4321,1000001\r\n";
+
+/* The phone of row 2 (line 2, field 3) in every encoding: offsets move, findings do not. */
+struct encoded_case {
+    const char *label;
+    const char *iconv_name;
+    const char *bom;
+    size_t bom_len;
+};
+
+static const struct encoded_case encoded_cases[] = {
+    {"UTF-8", "UTF-8", "", 0},
+    {"UTF-8 with BOM", "UTF-8", "\xef\xbb\xbf", 3},
+    {"CP932", "CP932", "", 0},
+    {"EUC-JP", "EUC-JP-MS", "", 0},
+    {"UTF-16LE with BOM", "UTF-16LE", "\xff\xfe", 2},
+    {"UTF-16BE without BOM", "UTF-16BE", "", 0},
+};
+
+Test(stream, findings_point_at_the_original_bytes_in_every_encoding)
+{
+    for (size_t k = 0; k < sizeof encoded_cases / sizeof *encoded_cases; k++) {
+        const struct encoded_case *c = &encoded_cases[k];
+        size_t body_len;
+        char *body = test_iconv(orders_utf8, strlen(orders_utf8), c->iconv_name, &body_len);
+        size_t len = c->bom_len + body_len;
+        char *input = malloc(len);
+        memcpy(input, c->bom, c->bom_len);
+        memcpy(input + c->bom_len, body, body_len);
+
+        cr_assert_eq(scan_in_chunks(input, len, len, NULL), PIISCAN_OK, "%s: %s", c->label,
+                     piiscan_stream_error(st)->text);
+        const piiscan_stats *stats = piiscan_stream_stats(st);
+        cr_expect_eq(stats->format, PIISCAN_FORMAT_CSV, "%s: format", c->label);
+        cr_expect_eq(stats->records, 3, "%s: header + 2 rows", c->label);
+        cr_expect_eq(stats->header_line, 1, "%s: header row recognised", c->label);
+        cr_expect_eq(stats->has_bom, c->bom_len > 0, "%s: BOM", c->label);
+
+        /* Where 03-1234-5678 sits in this encoding. */
+        size_t phone_len;
+        char *phone = test_iconv("03-1234-5678", 12, c->iconv_name, &phone_len);
+        const char *hit = test_memmem(input, len, phone, phone_len);
+        cr_assert_not_null(hit, "%s: fixture holds the phone", c->label);
+        uint64_t phone_at = (uint64_t)(hit - input);
+
+        bool seen = false;
+        for (size_t i = 0; i < got.n; i++) {
+            if (got.type[i] != PIISCAN_TYPE_PHONE || got.start[i] != phone_at)
+                continue;
+            seen = true;
+            cr_expect_eq(got.end[i], phone_at + phone_len, "%s: end of the phone", c->label);
+            cr_expect_eq(got.line[i], 2, "%s: line", c->label);
+            cr_expect_eq(got.field[i], 3, "%s: field", c->label);
+            cr_expect_str_eq(got.text[i], "03-1234-5678", "%s: text is UTF-8", c->label);
+        }
+        cr_expect(seen, "%s: the phone of row 2 is reported at byte %llu", c->label,
+                  (unsigned long long)phone_at);
+        free(phone);
+        free(input);
+        free(body);
+    }
+}
+
+Test(stream, match_split_across_two_feeds_is_reported_once)
+{
+    const char *text = "連絡先: 090-1234-5678 まで\n";
+    size_t len = strlen(text);
+    cr_assert_eq(scan_in_chunks(text, len, len, NULL), PIISCAN_OK);
+    cr_assert_eq(got.n, 1, "the whole buffer has one phone");
+    uint64_t start = got.start[0];
+    for (size_t cut = 1; cut < len; cut++) {
+        memset(&got, 0, sizeof got);
+        cr_assert_eq(piiscan_stream_begin(st, NULL), PIISCAN_OK);
+        cr_assert_eq(piiscan_stream_feed(st, text, cut), PIISCAN_OK);
+        cr_assert_eq(piiscan_stream_feed(st, text + cut, len - cut), PIISCAN_OK);
+        cr_assert_eq(piiscan_stream_finish(st), PIISCAN_OK);
+        cr_expect_eq(got.n, 1, "cut at %zu: found exactly once", cut);
+        cr_expect_eq(got.start[0], start, "cut at %zu: same start", cut);
+    }
+}
+
+Test(stream, one_byte_and_random_chunks_give_the_same_findings_as_one_buffer)
+{
+    size_t len;
+    char *cp932 = test_iconv(orders_utf8, strlen(orders_utf8), "CP932", &len);
+    cr_assert_eq(scan_in_chunks(cp932, len, len, NULL), PIISCAN_OK);
+    found whole = got;
+    cr_assert_geq(whole.n, 3, "phones and postal codes of both rows");
+
+    cr_assert_eq(scan_in_chunks(cp932, len, 1, NULL), PIISCAN_OK);
+    cr_assert_eq(got.n, whole.n, "one-byte feeds: same count");
+    for (size_t i = 0; i < whole.n; i++) {
+        cr_expect_eq(got.start[i], whole.start[i], "one-byte feeds: finding %zu start", i);
+        cr_expect_eq(got.end[i], whole.end[i], "one-byte feeds: finding %zu end", i);
+    }
+    srand(7);
+    for (int round = 0; round < 20; round++) {
+        size_t chunk = (size_t)rand() % 17 + 1;
+        cr_assert_eq(scan_in_chunks(cp932, len, chunk, NULL), PIISCAN_OK);
+        cr_assert_eq(got.n, whole.n, "chunks of %zu: same count", chunk);
+        for (size_t i = 0; i < whole.n; i++)
+            cr_expect_eq(got.start[i], whole.start[i], "chunks of %zu: finding %zu", chunk, i);
+    }
+    free(cp932);
+}
+
+Test(stream, header_below_title_rows_gives_columns_their_meaning)
+{
+    /* Excel dropped the leading 0 of the phone column: only the header says it is a phone. */
+    const char *csv = "受注一覧,2022年7月分\n"
+                      "出力日,2022-08-01\n"
+                      "注文番号,お名前,電話番号\n"
+                      "1001,山田太郎,9012345678\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(piiscan_stream_stats(st)->header_line, 3, "header found under two title rows");
+    bool seen = false;
+    for (size_t i = 0; i < got.n; i++)
+        seen |= got.type[i] == PIISCAN_TYPE_PHONE && strcmp(got.text[i], "9012345678") == 0;
+    cr_assert(seen, "the stripped mobile number in the phone column is reported");
+}
+
+Test(stream, the_same_digits_without_a_phone_header_are_not_reported)
+{
+    const char *csv = "注文番号,お名前,数量\n1001,山田太郎,9012345678\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    for (size_t i = 0; i < got.n; i++)
+        cr_expect_neq(got.type[i], PIISCAN_TYPE_PHONE, "reported %s", got.text[i]);
+}
+
+Test(stream, lines_are_counted_across_crlf_lf_cr_and_quoted_newlines)
+{
+    const char *csv = "a,b\r\n"
+                      "\"x\r\ny\",03-1234-5678\n"
+                      "c,d\r"
+                      "e,090-1234-5678\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(got.n, 2);
+    cr_expect_eq(got.line[0], 3, "the phone follows a quoted field that spans lines 2 and 3");
+    cr_expect_eq(got.line[1], 5, "after a CR-only line end");
+    cr_expect_eq(piiscan_stream_stats(st)->lines, 5);
+    cr_expect_eq(piiscan_stream_stats(st)->records, 4);
+}
+
+Test(stream, binary_input_is_skipped_with_a_reason)
+{
+    const char data[] = "\x7f"
+                        "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0 03-1234-5678";
+    cr_assert_eq(scan_in_chunks(data, sizeof data - 1, 4, NULL), PIISCAN_OK);
+    const piiscan_stats *stats = piiscan_stream_stats(st);
+    cr_assert_eq(stats->format, PIISCAN_FORMAT_BINARY);
+    cr_assert_not_null(stats->skip_reason, "a skipped input says why");
+    cr_assert_eq(got.n, 0, "nothing is scanned in a binary input");
+}
+
+Test(stream, workbook_is_an_error_not_a_clean_file)
+{
+    const char data[] = "PK\x03\x04\x14\0\0\0\x08\0";
+    int rc = scan_in_chunks(data, sizeof data - 1, sizeof data - 1, NULL);
+    cr_assert_eq(rc, PIISCAN_ERR_UNSUPPORTED);
+    cr_assert_str_neq(piiscan_stream_error(st)->text, "", "the error says what the input is");
+}
+
+Test(stream, feed_after_an_error_is_refused_until_the_next_begin)
+{
+    const char data[] = "PK\x03\x04\x14\0\0\0\x08\0";
+    cr_assert_eq(scan_in_chunks(data, sizeof data - 1, sizeof data - 1, NULL),
+                 PIISCAN_ERR_UNSUPPORTED);
+    cr_assert_eq(piiscan_stream_feed(st, "x", 1), PIISCAN_ERR_STATE);
+    cr_assert_eq(piiscan_stream_finish(st), PIISCAN_ERR_STATE);
+    const char *ok = "TEL 03-1234-5678\n";
+    cr_assert_eq(scan_in_chunks(ok, strlen(ok), 3, NULL), PIISCAN_OK, "begin starts afresh");
+    cr_assert_eq(got.n, 1);
+}
+
+Test(stream, feed_without_begin_is_refused)
+{
+    cr_assert_eq(piiscan_stream_feed(st, "x", 1), PIISCAN_ERR_STATE);
+}
+
+Test(stream, callback_returning_nonzero_aborts_the_scan)
+{
+    const char *text = "03-1234-5678\n06-1234-5678\n011-123-4567\n";
+    memset(&got, 0, sizeof got);
+    got.stop_after = 1;
+    cr_assert_eq(piiscan_stream_begin(st, NULL), PIISCAN_OK);
+    int rc = piiscan_stream_feed(st, text, strlen(text));
+    if (rc == PIISCAN_OK)
+        rc = piiscan_stream_finish(st);
+    cr_assert_eq(rc, PIISCAN_ERR_ABORTED);
+    cr_assert_eq(got.n, 1, "no finding after the callback said stop");
+}
+
+Test(stream, unterminated_quote_past_the_limit_fails_naming_its_line)
+{
+    free_stream();
+    make_stream_with(4096);
+    size_t len = 3 * 4096;
+    char *csv = malloc(len);
+    memset(csv, 'x', len);
+    memcpy(csv, "a,b\nc,\"open", 11);
+    int rc = scan_in_chunks(csv, len, 1000, NULL);
+    cr_assert_eq(rc, PIISCAN_ERR_LIMIT);
+    cr_assert_eq(piiscan_stream_error(st)->line, 2, "the record opened on line 2");
+    cr_assert(strstr(piiscan_stream_error(st)->text, "unterminated") != NULL, "%s",
+              piiscan_stream_error(st)->text);
+    free(csv);
+}
+
+Test(stream, overlong_text_line_is_scanned_in_pieces)
+{
+    free_stream();
+    make_stream_with(4096);
+    size_t len = 64 * 1024;
+    char *text = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        text[i] = i % 50 == 49 ? ' ' : 'w';
+    memcpy(text + 40000, " 090-1234-5678 ", 15);
+    cr_assert_eq(scan_in_chunks(text, len, len, &(piiscan_source){.format = PIISCAN_FORMAT_TEXT}),
+                 PIISCAN_OK, "%s", piiscan_stream_error(st)->text);
+    cr_assert_eq(got.n, 1, "the phone inside a 64 KiB line is found once");
+    cr_assert_eq(got.start[0], 40001);
+    cr_assert_eq(piiscan_stream_stats(st)->split_lines, 1);
+    free(text);
+}
+
+Test(stream, invalid_bytes_are_counted_and_the_rest_is_still_scanned)
+{
+    const char text[] = "\xe3\x81\x82\xff\xfe 03-1234-5678\n";
+    cr_assert_eq(scan_in_chunks(text, sizeof text - 1, 2, NULL), PIISCAN_OK);
+    cr_assert_gt(piiscan_stream_stats(st)->decode_errors, 0);
+    cr_assert_eq(got.n, 1);
+}
+
+Test(stream, forced_encoding_is_used_as_given)
+{
+    size_t len;
+    char *eucjp =
+        test_iconv("電話 03-1234-5678\n", strlen("電話 03-1234-5678\n"), "EUC-JP-MS", &len);
+    piiscan_source src = {.encoding = PIISCAN_ENCODING_EUCJP};
+    cr_assert_eq(scan_in_chunks(eucjp, len, len, &src), PIISCAN_OK);
+    cr_assert_eq(piiscan_stream_stats(st)->encoding, PIISCAN_ENCODING_EUCJP);
+    cr_assert_eq(got.n, 1);
+    cr_assert_eq(got.start[0], 5, "電話 is 4 bytes in EUC-JP, then a space");
+    free(eucjp);
+}
+
+Test(stream, scan_fd_reads_a_file_to_the_end)
+{
+    char path[] = "/tmp/piiscan-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *text = "メール taro@example.jp\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    lseek(fd, 0, SEEK_SET);
+    memset(&got, 0, sizeof got);
+    cr_assert_eq(piiscan_stream_scan_fd(st, fd, NULL), PIISCAN_OK);
+    close(fd);
+    unlink(path);
+    cr_assert_eq(got.n, 1);
+    cr_assert_str_eq(got.text[0], "taro@example.jp");
+}
+
+Test(stream, scan_fd_on_a_bad_descriptor_is_an_io_error)
+{
+    cr_assert_eq(piiscan_stream_scan_fd(st, -1, NULL), PIISCAN_ERR_IO);
+    cr_assert(strstr(piiscan_stream_error(st)->text, strerror(EBADF)) != NULL, "%s",
+              piiscan_stream_error(st)->text);
+}
