@@ -35,8 +35,8 @@ static int compare_area(const void *key, const void *elem)
 
 /* Area codes nest (015 < 0156 < 01564), so the longest one that fits is the right one. The
  * table holds geographic codes only: mobile, IP and pager numbers (070/080/090, 050, 020) and
- * 0120/0570/0800 find nothing, but 0990 (premium rate) fits Kagoshima's 099; a caller that
- * cares checks the non-geographic prefixes first. */
+ * 0120/0570/0800 find nothing, but 060 fits Osaka's 06 and 0990 (premium rate) Kagoshima's
+ * 099; a caller that cares checks the non-geographic prefixes first. */
 const struct pii_area_code *pii_area_code_find(const char *digits, size_t n)
 {
     char key[AREA_CODE_MAX_DIGITS + 1];
