@@ -12,7 +12,7 @@
 #include "config.h"
 #endif
 
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,43 +24,152 @@ static void jsonl_begin(struct output *out)
     (void)out;
 }
 
-static void write_key(FILE *fp, const char *key)
+/* A report line is built here and written with one fwrite: a finding is a dozen short pieces,
+ * and a stdio call per piece cost more than the scan that found it. */
+#define LINE_BYTES 1024
+
+struct line {
+    FILE *fp;
+    size_t len;
+    char buf[LINE_BYTES];
+};
+
+static void line_flush(struct line *ln)
 {
-    fprintf(fp, ",\"%s\":", key);
+    if (ln->len > 0)
+        fwrite(ln->buf, 1, ln->len, ln->fp);
+    ln->len = 0;
 }
 
-static void write_cstring(FILE *fp, const char *key, const char *s)
+static void line_put(struct line *ln, const char *s, size_t n)
 {
-    write_key(fp, key);
-    json_write_string(fp, s, strlen(s));
+    if (n > LINE_BYTES - ln->len) {
+        line_flush(ln);
+        if (n > LINE_BYTES) {
+            fwrite(s, 1, n, ln->fp);
+            return;
+        }
+    }
+    memcpy(ln->buf + ln->len, s, n);
+    ln->len += n;
+}
+
+#define LINE_PUT_LITERAL(ln, lit) line_put((ln), (lit), sizeof(lit) - 1)
+
+static void line_put_u64(struct line *ln, uint64_t v)
+{
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    line_put(ln, digits + sizeof digits - n, n);
+}
+
+/* Printable ASCII other than '"' and '\\' is its own JSON form; anything else (escapes,
+ * UTF-8 to validate) goes through json_write_string, the one place that knows the rules. */
+static void line_put_string(struct line *ln, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+            line_flush(ln);
+            json_write_string(ln->fp, s, n);
+            return;
+        }
+    }
+    LINE_PUT_LITERAL(ln, "\"");
+    line_put(ln, s, n);
+    LINE_PUT_LITERAL(ln, "\"");
+}
+
+static void line_put_member(struct line *ln, const char *key, const char *s)
+{
+    LINE_PUT_LITERAL(ln, ",\"");
+    line_put(ln, key, strlen(key));
+    LINE_PUT_LITERAL(ln, "\":");
+    line_put_string(ln, s, strlen(s));
+}
+
+/* What printf's "%.2f" writes, without printf's cost: the double is taken apart into an
+ * integer mantissa and a power of two so that the hundredths are rounded exactly as glibc
+ * rounds them (to nearest, ties to even, on the exact binary value). Values outside the
+ * confidence range, which never occur, are left to printf. */
+static void line_put_hundredths(struct line *ln, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    unsigned exp = (unsigned)(bits >> 52) & 0x7FF;
+    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
+    if ((bits >> 63) != 0 || !(x < 1000.0)) {
+        /* Negative, huge, infinite or NaN: not a confidence; keep printf's form. */
+        char tmp[64];
+        int n = snprintf(tmp, sizeof tmp, "%.2f", x);
+        if (n > 0)
+            line_put(ln, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+        return;
+    }
+    /* x = mant * 2^-shift exactly, with mant < 2^53 (so mant * 100 < 2^60 fits) and, as
+     * x < 1000 < 2^10, shift > 42. */
+    unsigned shift;
+    if (exp == 0) {
+        shift = 1074;
+    } else {
+        mant |= UINT64_C(1) << 52;
+        shift = 1075 - exp;
+    }
+    uint64_t hundredths = 0;
+    if (shift < 64) {
+        uint64_t scaled = mant * 100;
+        hundredths = scaled >> shift;
+        uint64_t rest = scaled & ((UINT64_C(1) << shift) - 1);
+        uint64_t half = UINT64_C(1) << (shift - 1);
+        if (rest > half || (rest == half && (hundredths & 1) != 0))
+            hundredths++;
+    }
+    /* With shift >= 64, x * 100 < 2^60 / 2^64: it rounds to 0.00. */
+    line_put_u64(ln, hundredths / 100);
+    char frac[3] = {'.', (char)('0' + hundredths / 10 % 10), (char)('0' + hundredths % 10)};
+    line_put(ln, frac, sizeof frac);
 }
 
 static void jsonl_finding(struct output *out, const struct output_finding *of)
 {
     const piiscan_finding *f = of->f;
-    FILE *fp = out->fp;
-    fputs("{\"path\":", fp);
-    json_write_string(fp, of->path, strlen(of->path));
-    write_cstring(fp, "type", piiscan_type_name(f->type));
+    struct line ln = {.fp = out->fp, .len = 0};
+    LINE_PUT_LITERAL(&ln, "{\"path\":");
+    line_put_string(&ln, of->path, strlen(of->path));
+    line_put_member(&ln, "type", piiscan_type_name(f->type));
     if (f->sheet != NULL) {
-        write_cstring(fp, "sheet", f->sheet);
-        write_cstring(fp, "cell", f->cell != NULL ? f->cell : "");
-        fprintf(fp, ",\"start\":%" PRIu64 ",\"end\":%" PRIu64, f->start, f->end);
+        line_put_member(&ln, "sheet", f->sheet);
+        line_put_member(&ln, "cell", f->cell != NULL ? f->cell : "");
+        LINE_PUT_LITERAL(&ln, ",\"start\":");
+        line_put_u64(&ln, f->start);
+        LINE_PUT_LITERAL(&ln, ",\"end\":");
+        line_put_u64(&ln, f->end);
     } else {
-        fprintf(fp, ",\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",\"line\":%" PRIu64, f->start,
-                f->end, f->line);
-        if (f->field > 0)
-            fprintf(fp, ",\"field\":%" PRIu32, f->field);
+        LINE_PUT_LITERAL(&ln, ",\"start\":");
+        line_put_u64(&ln, f->start);
+        LINE_PUT_LITERAL(&ln, ",\"end\":");
+        line_put_u64(&ln, f->end);
+        LINE_PUT_LITERAL(&ln, ",\"line\":");
+        line_put_u64(&ln, f->line);
+        if (f->field > 0) {
+            LINE_PUT_LITERAL(&ln, ",\"field\":");
+            line_put_u64(&ln, f->field);
+        }
     }
-    /* The C locale is never changed, so the decimal separator is always '.'. */
-    fprintf(fp, ",\"confidence\":%.2f", f->confidence);
-    write_cstring(fp, "detector", f->detector != NULL ? f->detector : "");
-    write_cstring(fp, "masked", of->masked);
+    LINE_PUT_LITERAL(&ln, ",\"confidence\":");
+    line_put_hundredths(&ln, f->confidence);
+    line_put_member(&ln, "detector", f->detector != NULL ? f->detector : "");
+    line_put_member(&ln, "masked", of->masked);
     if (out->is_showing_values) {
-        write_key(fp, "value");
-        json_write_string(fp, f->text, f->text_len);
+        LINE_PUT_LITERAL(&ln, ",\"value\":");
+        line_put_string(&ln, f->text, f->text_len);
     }
-    fputs("}\n", fp);
+    LINE_PUT_LITERAL(&ln, "}\n");
+    line_flush(&ln);
 }
 
 /* The message is on stderr already; each line of this report is a finding. */

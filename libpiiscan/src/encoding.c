@@ -365,6 +365,33 @@ static size_t decode_span(pii_decoder *d, const unsigned char *s, size_t n, bool
             i += run;
             continue;
         }
+        /* Kanji and kana, most of the rest, skip the general decoder: a valid pair of the
+         * double-byte encodings is one table look-up and three UTF-8 bytes. Anything else
+         * (single bytes, invalid or cut pairs, EUC-JP's SS2/SS3) takes the general path. */
+        if (i + 1 < n) {
+            uint32_t pair = 0;
+            unsigned b = s[i];
+            unsigned tr = s[i + 1];
+            if (d->enc == PIISCAN_ENCODING_CP932) {
+                int lead = sjis_lead_index(b);
+                if (lead >= 0 && tr >= 0x40 && tr <= 0xFC && tr != 0x7F)
+                    pair = d->tables->sjis_double[lead][tr - 0x40];
+            } else if (d->enc == PIISCAN_ENCODING_EUCJP) {
+                if (is_euc_byte(b) && is_euc_byte(tr))
+                    pair = d->tables->euc_0208[b - 0xA1][tr - 0xA1];
+            }
+            if (pair >= 0x800 && (pair < 0xD800 || pair > 0xDFFF)) {
+                char *o = out->data + out->len;
+                uint32_t *m = out->map + out->len;
+                o[0] = (char)(0xE0 | pair >> 12);
+                o[1] = (char)(0x80 | (pair >> 6 & 0x3F));
+                o[2] = (char)(0x80 | (pair & 0x3F));
+                m[0] = m[1] = m[2] = at + (uint32_t)i;
+                out->len += 3;
+                i += 2;
+                continue;
+            }
+        }
         uint32_t cp;
         bool is_invalid;
         size_t used = pii_decode_char(d->tables, d->enc, s + i, n - i, is_final, &cp, &is_invalid);

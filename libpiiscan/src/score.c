@@ -11,12 +11,13 @@
  *      confidence says how rarely that shape is anything else: a grouped phone number 0.9, the
  *      same digits ungrouped 0.75, a dashed postal code 0.7, a grouped card 0.85, ungrouped
  *      0.6, an e-mail address 0.95.
- *   2. Evidence next to the value or in the same record (detect_*.c), because only the
- *      detector knows which words matter to it: a label right before the value (TEL:, 電話,
- *      ☎, 〒), the record's context keywords (pii_context_keywords: 電話, 郵便番号,
- *      マイナンバー, カード番号 ...), a prefecture right after a postal code. Such evidence
- *      raises the candidate to 0.85-0.97 and names itself in the detector string
- *      ("phone/keyword", "postal/mark", "postal/address").
+ *   2. Evidence next to the value or near it (detect_*.c), because only the detector knows
+ *      which words matter to it: a label right before the value (TEL:, 電話, ☎, 〒), context
+ *      keywords in the value's field and the field before it, or in its text line
+ *      (pii_unit_keywords: 電話, 郵便番号, マイナンバー, カード番号 ...; in a column whose
+ *      header has a meaning, that meaning stands in for them), a prefecture right after a
+ *      postal code. Such evidence raises the candidate to 0.85-0.97 and names itself in the
+ *      detector string ("phone/keyword", "postal/mark", "postal/address").
  *   3. Gates (detect_*.c): shapes that are too common to report alone are candidates only
  *      with context. Bare 7-digit postal codes need 〒, a keyword, a following prefecture or
  *      a postal-code column; 12-digit My Numbers need a keyword or a My Number column; a phone
