@@ -349,3 +349,77 @@ Test(stream, scan_fd_on_a_bad_descriptor_is_an_io_error)
     cr_assert(strstr(piiscan_stream_error(st)->text, strerror(EBADF)) != NULL, "%s",
               piiscan_stream_error(st)->text);
 }
+
+/* Every reader in every encoding: the same findings (type, line, field, text), each at the
+ * offset where its bytes sit in that encoding. */
+struct reader_case {
+    const char *label;
+    const char *utf8;
+    piiscan_format format;
+    size_t findings;
+};
+
+static const struct reader_case reader_cases[] = {
+    {"csv",
+     "氏名,電話番号,メール,郵便番号\r\n"
+     "山田太郎,０９０－１２３４－５６７８,taro＠example.jp,〒106-0032\r\n"
+     "\"佐藤, 花子\",06-6123-4567,hanako@example.co.jp,530-0001\r\n",
+     PIISCAN_FORMAT_CSV, 6},
+    {"tsv",
+     "氏名\t電話番号\tメール\t郵便番号\n"
+     "山田太郎\t０９０－１２３４－５６７８\ttaro＠example.jp\t〒106-0032\n"
+     "佐藤花子\t06-6123-4567\thanako@example.co.jp\t530-0001\n",
+     PIISCAN_FORMAT_TSV, 6},
+    {"text",
+     "7月8日 山田太郎様より電話。連絡先は ０９０－１２３４－５６７８ です。\n"
+     "メールは taro＠example.jp、住所は 〒106-0032 東京都港区六本木。\n"
+     "佐藤様 TEL 06-6123-4567 hanako@example.co.jp\n",
+     PIISCAN_FORMAT_TEXT, 5},
+};
+
+Test(stream, every_reader_in_every_encoding_finds_the_same_values)
+{
+    for (size_t r = 0; r < sizeof reader_cases / sizeof *reader_cases; r++) {
+        const struct reader_case *rc = &reader_cases[r];
+        found reference;
+        for (size_t k = 0; k < sizeof encoded_cases / sizeof *encoded_cases; k++) {
+            const struct encoded_case *c = &encoded_cases[k];
+            size_t body_len;
+            char *body = test_iconv(rc->utf8, strlen(rc->utf8), c->iconv_name, &body_len);
+            size_t len = c->bom_len + body_len;
+            char *input = malloc(len);
+            memcpy(input, c->bom, c->bom_len);
+            memcpy(input + c->bom_len, body, body_len);
+            cr_assert_eq(scan_in_chunks(input, len, 7, NULL), PIISCAN_OK, "%s %s: %s", rc->label,
+                         c->label, piiscan_stream_error(st)->text);
+            cr_expect_eq(piiscan_stream_stats(st)->format, rc->format, "%s %s: format", rc->label,
+                         c->label);
+            cr_expect_eq(got.n, rc->findings, "%s %s: number of findings", rc->label, c->label);
+            for (size_t i = 0; i < got.n; i++) {
+                /* The reported text, written in this encoding, is what sits at the offsets. */
+                size_t want_len;
+                char *want = test_iconv(got.text[i], strlen(got.text[i]), c->iconv_name, &want_len);
+                cr_expect_eq(got.end[i] - got.start[i], want_len, "%s %s: length of %s", rc->label,
+                             c->label, got.text[i]);
+                cr_expect(got.end[i] <= len && memcmp(input + got.start[i], want, want_len) == 0,
+                          "%s %s: bytes at %llu are %s", rc->label, c->label,
+                          (unsigned long long)got.start[i], got.text[i]);
+                free(want);
+            }
+            if (k == 0) {
+                reference = got;
+            } else {
+                for (size_t i = 0; i < got.n && i < reference.n; i++) {
+                    cr_expect(got.type[i] == reference.type[i] &&
+                                  got.line[i] == reference.line[i] &&
+                                  got.field[i] == reference.field[i] &&
+                                  strcmp(got.text[i], reference.text[i]) == 0,
+                              "%s %s: finding %zu is %s, in UTF-8 it is %s", rc->label, c->label, i,
+                              got.text[i], reference.text[i]);
+                }
+            }
+            free(input);
+            free(body);
+        }
+    }
+}
