@@ -83,17 +83,29 @@ static inline char *test_read_file(const char *path, size_t *out_len)
     return buf;
 }
 
-/* A fixture under $PIISCAN_TEST_DATA (which make check sets), e.g. "sniff/orders.csv". */
-static inline char *test_read_data(const char *name, size_t *out_len)
+/* The file `name` under the directory that the environment variable `var` names. */
+static inline char *test_read_under(const char *var, const char *name, size_t *out_len)
 {
-    const char *dir = getenv("PIISCAN_TEST_DATA");
-    cr_assert_not_null(dir, "PIISCAN_TEST_DATA is set by make check");
+    const char *dir = getenv(var);
+    cr_assert_not_null(dir, "%s is set by make check", var);
     char path[4096];
     int w = snprintf(path, sizeof path, "%s/%s", dir, name);
     cr_assert(w > 0 && (size_t)w < sizeof path, "path of %s fits", name);
     char *buf = test_read_file(path, out_len);
-    cr_assert_not_null(buf, "fixture %s can be read", path);
+    cr_assert_not_null(buf, "%s can be read", path);
     return buf;
+}
+
+/* A fixture under $PIISCAN_TEST_DATA, e.g. "sniff/orders.csv". */
+static inline char *test_read_data(const char *name, size_t *out_len)
+{
+    return test_read_under("PIISCAN_TEST_DATA", name, out_len);
+}
+
+/* A file of the source tree ($PIISCAN_SRCDIR), e.g. "dict/areacode.tsv". */
+static inline char *test_read_source(const char *name, size_t *out_len)
+{
+    return test_read_under("PIISCAN_SRCDIR", name, out_len);
 }
 
 /* The first occurrence of needle in hay, or NULL. */

@@ -13,19 +13,6 @@
 #include "helpers.h"
 #include "internal.h"
 
-/* A whole file of the source tree (PIISCAN_SRCDIR, set by make check), NUL-terminated. */
-static char *read_source(const char *relative, size_t *len)
-{
-    const char *dir = getenv("PIISCAN_SRCDIR");
-    cr_assert_not_null(dir, "PIISCAN_SRCDIR must name the source tree (make check sets it)");
-    char path[4096];
-    int w = snprintf(path, sizeof path, "%s/%s", dir, relative);
-    cr_assert(w > 0 && (size_t)w < sizeof path, "path of %s fits", relative);
-    char *text = test_read_file(path, len);
-    cr_assert_not_null(text, "%s should be readable", path);
-    return text;
-}
-
 static bool is_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -37,7 +24,7 @@ static bool is_digits(const char *s, size_t n)
 Test(dict, every_postal_code_of_the_source_table_exists_and_no_other)
 {
     size_t len;
-    char *text = read_source("dict/postal_all.tsv", &len);
+    char *text = test_read_source("dict/postal_all.tsv", &len);
     unsigned long lineno = 0;
     size_t distinct = 0;
     uint32_t previous = UINT32_MAX;
@@ -92,7 +79,7 @@ ParameterizedTest(struct postal_case *c, dict, postal_code_exists_only_for_real_
 Test(dict, every_area_code_of_the_source_table_is_found_with_its_length)
 {
     size_t len;
-    char *text = read_source("dict/areacode.tsv", &len);
+    char *text = test_read_source("dict/areacode.tsv", &len);
     unsigned long lineno = 0;
     for (char *line = text; line < text + len; line = strchr(line, '\n') + 1) {
         lineno++;
