@@ -33,7 +33,7 @@ struct chr {
 };
 
 /* One UTF-8 character of s[0..n); an invalid byte is a character of its own. */
-static struct chr next_chr(const unsigned char *s, size_t n, size_t at)
+static inline struct chr next_chr(const unsigned char *s, size_t n, size_t at)
 {
     struct chr c = {.at = at, .len = 1, .cp = s[at], .is_invalid = false};
     unsigned char b = s[at];
@@ -55,7 +55,7 @@ static struct chr next_chr(const unsigned char *s, size_t n, size_t at)
     return c;
 }
 
-static bool is_digit(uint32_t cp)
+static inline bool is_digit(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); /* ０-９ */
 }
@@ -77,13 +77,13 @@ struct masker {
     size_t len;
 };
 
-static void put_bytes(struct masker *m, const char *s, size_t n)
+static inline void put_bytes(struct masker *m, const char *s, size_t n)
 {
     memcpy(m->out + m->len, s, n);
     m->len += n;
 }
 
-static void keep(struct masker *m, const struct chr *c)
+static inline void keep(struct masker *m, const struct chr *c)
 {
     if (c->is_invalid)
         put_bytes(m, "?", 1); /* never copy a byte that would make the mask invalid UTF-8 */
@@ -91,7 +91,7 @@ static void keep(struct masker *m, const struct chr *c)
         put_bytes(m, m->value + c->at, c->len);
 }
 
-static void hide(struct masker *m, const struct chr *c)
+static inline void hide(struct masker *m, const struct chr *c)
 {
     if (is_wide(c))
         put_bytes(m, WIDE_STAR, sizeof WIDE_STAR - 1);
@@ -173,11 +173,11 @@ static size_t count_digits(const unsigned char *s, size_t n)
 }
 
 /* Numbers: separators and other non-digits stay, digits are hidden except
- * [0, head) after `skip` shown digits, and the last `tail`. */
-static void mask_digits(struct masker *m, const unsigned char *s, size_t n, size_t skip,
-                        size_t head, size_t tail)
+ * [0, head) after `skip` shown digits, and the last `tail`. ndigits is count_digits(s, n),
+ * which the caller has counted already. */
+static void mask_digits(struct masker *m, const unsigned char *s, size_t n, size_t ndigits,
+                        size_t skip, size_t head, size_t tail)
 {
-    size_t ndigits = count_digits(s, n);
     if (skip + head + tail >= ndigits) {
         /* Never show a whole number; hide everything rather than guess. */
         skip = 0;
@@ -248,21 +248,25 @@ char *mask_value(piiscan_type type, const char *value, size_t len)
     if (m.out == NULL)
         return NULL;
     const unsigned char *s = (const unsigned char *)value;
+    size_t ndigits = 0;
     size_t skip = 0;
     size_t head = 0;
     switch (type) {
     case PIISCAN_TYPE_PHONE:
-        phone_plan(s, len, count_digits(s, len), &skip, &head);
-        mask_digits(&m, s, len, skip, head, TAIL_DIGITS);
+        ndigits = count_digits(s, len);
+        phone_plan(s, len, ndigits, &skip, &head);
+        mask_digits(&m, s, len, ndigits, skip, head, TAIL_DIGITS);
         break;
     case PIISCAN_TYPE_POSTAL_CODE:
-        mask_digits(&m, s, len, 0, 3, 0); /* "106-****": the first three name the area */
+        /* "106-****": the first three name the area */
+        mask_digits(&m, s, len, count_digits(s, len), 0, 3, 0);
         break;
     case PIISCAN_TYPE_MY_NUMBER:
-        mask_digits(&m, s, len, 0, 0, 0);
+        mask_digits(&m, s, len, count_digits(s, len), 0, 0, 0);
         break;
     case PIISCAN_TYPE_CREDIT_CARD:
-        mask_digits(&m, s, len, 0, 0, TAIL_DIGITS); /* as receipts print them (PCI DSS 3.4) */
+        /* as receipts print them (PCI DSS 3.4) */
+        mask_digits(&m, s, len, count_digits(s, len), 0, 0, TAIL_DIGITS);
         break;
     case PIISCAN_TYPE_EMAIL:
         mask_email(&m, s, len);

@@ -41,14 +41,23 @@ static void line_flush(struct line *ln)
     ln->len = 0;
 }
 
-static void line_put(struct line *ln, const char *s, size_t n)
+/* Out of line, so that the common case below inlines to a copy of a few bytes. */
+static void line_put_slow(struct line *ln, const char *s, size_t n)
+{
+    line_flush(ln);
+    if (n > LINE_BYTES) {
+        fwrite(s, 1, n, ln->fp);
+        return;
+    }
+    memcpy(ln->buf, s, n);
+    ln->len = n;
+}
+
+static inline void line_put(struct line *ln, const char *s, size_t n)
 {
     if (n > LINE_BYTES - ln->len) {
-        line_flush(ln);
-        if (n > LINE_BYTES) {
-            fwrite(s, 1, n, ln->fp);
-            return;
-        }
+        line_put_slow(ln, s, n);
+        return;
     }
     memcpy(ln->buf + ln->len, s, n);
     ln->len += n;
@@ -56,32 +65,60 @@ static void line_put(struct line *ln, const char *s, size_t n)
 
 #define LINE_PUT_LITERAL(ln, lit) line_put((ln), (lit), sizeof(lit) - 1)
 
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* Decimal digits written straight into the line, two at a time from the right: offsets have
+ * eight or nine digits, and a copy of a variable length would be a call. */
 static void line_put_u64(struct line *ln, uint64_t v)
 {
-    char digits[20];
-    size_t n = 0;
-    do {
-        digits[sizeof digits - ++n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    line_put(ln, digits + sizeof digits - n, n);
+    if (LINE_BYTES - ln->len < 20)
+        line_flush(ln);
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    char *end = ln->buf + ln->len + n;
+    while (v >= 100) {
+        unsigned pair = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * pair, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * v, 2);
+    } else {
+        end[-1] = (char)('0' + v);
+    }
+    ln->len += n;
 }
 
-/* Printable ASCII other than '"' and '\\' is its own JSON form; anything else (escapes,
- * UTF-8 to validate) goes through json_write_string, the one place that knows the rules. */
+/* Printable ASCII other than '"' and '\\' is its own JSON form, and is copied as it is
+ * checked; anything else (escapes, UTF-8 to validate) goes through json_write_string, the
+ * one place that knows the rules. */
 static void line_put_string(struct line *ln, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
-            line_flush(ln);
-            json_write_string(ln->fp, s, n);
+    size_t room = LINE_BYTES - ln->len;
+    if (room >= 2 && n <= room - 2) { /* the string and its two quotes fit */
+        char *o = ln->buf + ln->len;
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
+                break;
+            o[i + 1] = (char)c;
+        }
+        if (i == n) {
+            o[0] = '"';
+            o[n + 1] = '"';
+            ln->len += n + 2;
             return;
         }
     }
-    LINE_PUT_LITERAL(ln, "\"");
-    line_put(ln, s, n);
-    LINE_PUT_LITERAL(ln, "\"");
+    line_flush(ln);
+    json_write_string(ln->fp, s, n);
 }
 
 static void line_put_member(struct line *ln, const char *key, const char *s)

@@ -207,6 +207,7 @@ typedef struct piiscan_stats {
     char delimiter;          /* ',', '\t', ';', '|' for CSV/TSV; 0 otherwise */
     uint64_t header_line;    /* 1-based line of the recognised header row; 0 if none */
     const char *skip_reason; /* static; non-NULL when the input was skipped (binary) */
+    uint64_t fields;         /* fields of all records (CSV/TSV cells; one per text record) */
 } piiscan_stats;
 
 /** A stream for one thread. The callback receives findings; `user` is passed through.

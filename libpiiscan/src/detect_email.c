@@ -60,8 +60,12 @@ static bool equals_nocase(const char *s, size_t n, const char *t)
 /* icon@2x.png, logo@3x.webp: an image name, not an address. */
 static bool is_file_name(const char *domain, size_t domain_len, const char *tld, size_t tld_len)
 {
-    for (size_t i = 0; i < sizeof file_extensions / sizeof file_extensions[0]; i++) {
-        if (equals_nocase(tld, tld_len, file_extensions[i]))
+    /* Every extension is 2 to 5 letters: the common top-level labels (jp, com) are told
+     * apart by their first letter before any comparison. */
+    char first = tld_len >= 2 && tld_len <= 5 ? lower(tld[0]) : '\0';
+    for (size_t i = 0; first != '\0' && i < sizeof file_extensions / sizeof file_extensions[0];
+         i++) {
+        if (file_extensions[i][0] == first && equals_nocase(tld, tld_len, file_extensions[i]))
             return true;
     }
     /* The retina suffix: a first label of digits and an x. */

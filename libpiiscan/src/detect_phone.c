@@ -57,45 +57,62 @@ static const char pattern[] =
  * these prefixes is never a fixed line, even where an area code would fit (0990 and 099). */
 struct phone_class {
     char prefix[5];
+    unsigned char prefix_len; /* strlen(prefix), kept so that a look-up calls nothing */
     unsigned char digits;
     bool is_zero_next_ok;
 };
 
 static const struct phone_class classes[] = {
-    {"0120", 10, true}, /* free dial (フリーダイヤル) */
-    {"0800", 11, true}, /* free dial, the newer block */
-    {"0570", 10, true}, /* unified numbers (ナビダイヤル) */
-    {"0990", 10, true}, /* premium rate (ダイヤルQ2) */
-    {"020", 11, true},  /* pagers and M2M */
-    {"050", 11, false}, /* IP telephony */
-    {"060", 10, true},  /* personal numbers (UPT) */
-    {"060", 11, false}, /* mobile */
-    {"070", 11, false}, /* mobile */
-    {"080", 11, false}, /* mobile */
-    {"090", 11, false}, /* mobile */
+    {"0120", 4, 10, true}, /* free dial (フリーダイヤル) */
+    {"0800", 4, 11, true}, /* free dial, the newer block */
+    {"0570", 4, 10, true}, /* unified numbers (ナビダイヤル) */
+    {"0990", 4, 10, true}, /* premium rate (ダイヤルQ2) */
+    {"020", 3, 11, true},  /* pagers and M2M */
+    {"050", 3, 11, false}, /* IP telephony */
+    {"060", 3, 10, true},  /* personal numbers (UPT) */
+    {"060", 3, 11, false}, /* mobile */
+    {"070", 3, 11, false}, /* mobile */
+    {"080", 3, 11, false}, /* mobile */
+    {"090", 3, 11, false}, /* mobile */
 };
 
-/* Labels that announce a phone number when written right in front of it. */
-static const char *const labels[] = {
+/* Labels that announce a phone number when written right in front of it, with their
+ * lengths in bytes. */
+#define LABEL(s)        \
+    {                   \
+        s, sizeof s - 1 \
+    }
+static const struct label {
+    const char *text;
+    size_t len;
+} labels[] = {
     /* telephone number, telephone, mobile number, mobile, contact */
-    "電話番号",
-    "電話",
-    "携帯番号",
-    "携帯",
-    "連絡先",
+    LABEL("電話番号"),
+    LABEL("電話"),
+    LABEL("携帯番号"),
+    LABEL("携帯"),
+    LABEL("連絡先"),
     /* the telephone signs and the receiver emoji */
-    "☎",
-    "℡",
-    "\xF0\x9F\x93\x9E",
+    LABEL("☎"),
+    LABEL("℡"),
+    LABEL("\xF0\x9F\x93\x9E"),
     /* Latin labels, matched without regard to case */
-    "tel",
-    "fax",
-    "phone",
-    "mobile",
+    LABEL("tel"),
+    LABEL("fax"),
+    LABEL("phone"),
+    LABEL("mobile"),
 };
+
+/* National numbers start with 0, and area codes have at most five digits with it: the four
+ * digits after the 0 decide the area code of a fixed line. */
+#define AREA_KEYS 10000
 
 struct phone_state {
     pcre2_code *re;
+    /* The length of the longest area code that prefixes 0 followed by the four digits of
+     * the index (pii_area_code_find's answer), 0 for none: a fixed line is checked with one
+     * look-up instead of up to four binary searches. */
+    uint8_t area_len[AREA_KEYS];
 };
 
 static bool is_digit(char c)
@@ -124,15 +141,16 @@ static bool equals_nocase(const char *s, const char *t, size_t n)
 
 /* d[0..n) is a national number with its leading 0; `first` is the length of its first group
  * as written, or 0 when the number was written without groups. */
-static bool is_valid_number(const char *d, size_t n, size_t first)
+static bool is_valid_number(const struct phone_state *ps, const char *d, size_t n, size_t first)
 {
     if (n < 10 || d[0] != '0')
         return false;
     bool is_non_geographic = false;
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         const struct phone_class *c = &classes[i];
-        size_t plen = strlen(c->prefix);
-        if (memcmp(d, c->prefix, plen) != 0)
+        size_t plen = c->prefix_len;
+        /* Every prefix starts with 0, as d does: the second digit tells most apart. */
+        if (d[1] != c->prefix[1] || memcmp(d, c->prefix, plen) != 0)
             continue;
         is_non_geographic = true;
         if (n == c->digits && (first == 0 || first == plen) &&
@@ -143,10 +161,13 @@ static bool is_valid_number(const char *d, size_t n, size_t first)
         return false;
     if (n != 10)
         return false;
-    const struct pii_area_code *area = pii_area_code_find(d, n);
-    if (area == NULL)
+    /* Ten digits, all of them digits: the first five are the key. */
+    size_t key = (size_t)(d[1] - '0') * 1000 + (size_t)(d[2] - '0') * 100 +
+                 (size_t)(d[3] - '0') * 10 + (size_t)(d[4] - '0');
+    size_t area = ps->area_len[key];
+    if (area == 0)
         return false;
-    return first == 0 || (first >= 2 && first <= strlen(area->code));
+    return first == 0 || (first >= 2 && first <= area);
 }
 
 /* The national number of the match s[0..len): its digits with the leading 0, and the length
@@ -206,11 +227,11 @@ static bool has_label_before(const char *s, size_t start)
         }
     }
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
-        size_t n = strlen(labels[k]);
-        if (i < n || !equals_nocase(s + i - n, labels[k], n))
+        size_t n = labels[k].len;
+        if (i < n || !equals_nocase(s + i - n, labels[k].text, n))
             continue;
         /* "hotel:" is not "tel:" */
-        if (is_alpha(labels[k][0]) && i > n && is_alpha(s[i - n - 1]))
+        if (is_alpha(labels[k].text[0]) && i > n && is_alpha(s[i - n - 1]))
             continue;
         return true;
     }
@@ -239,7 +260,7 @@ static int report(const pii_unit *u, size_t start, size_t end, double confidence
 
 /* A spreadsheet that took a phone column for numbers dropped the leading 0 (9012345678).
  * Looked for only when the header says the column holds phone numbers. */
-static int scan_stripped_zero(const pii_unit *u, pii_candidates *out)
+static int scan_stripped_zero(const struct phone_state *ps, const pii_unit *u, pii_candidates *out)
 {
     size_t start = 0;
     size_t end = u->len;
@@ -257,7 +278,7 @@ static int scan_stripped_zero(const pii_unit *u, pii_candidates *out)
             return PIISCAN_OK;
         d[i + 1] = u->text[start + i];
     }
-    if (!is_valid_number(d, n + 1, 0))
+    if (!is_valid_number(ps, d, n + 1, 0))
         return PIISCAN_OK;
     return pii_candidates_push(out, PIISCAN_TYPE_PHONE, start, end, CONF_EXCEL_STRIPPED,
                                "phone/column");
@@ -278,7 +299,7 @@ static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u
     if (u->digits < 9)
         return PIISCAN_OK;
     if (u->column == PII_COL_PHONE) {
-        int rc = scan_stripped_zero(u, out);
+        int rc = scan_stripped_zero(ps, u, out);
         if (rc != PIISCAN_OK)
             return rc;
     }
@@ -298,7 +319,7 @@ static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u
         size_t n = 0;
         size_t first = 0;
         if (!parse_number(u->text + start, end - start, d, &n, &first) ||
-            !is_valid_number(d, n, first)) {
+            !is_valid_number(ps, d, n, first)) {
             pos = next_char(u->text, u->len, start);
             continue;
         }
@@ -320,6 +341,12 @@ static int phone_compile(void **state, piiscan_error *err)
     if (rc != PIISCAN_OK) {
         free(ps);
         return rc;
+    }
+    for (size_t key = 0; key < AREA_KEYS; key++) {
+        char d[5] = {'0', (char)('0' + key / 1000), (char)('0' + key / 100 % 10),
+                     (char)('0' + key / 10 % 10), (char)('0' + key % 10)};
+        const struct pii_area_code *area = pii_area_code_find(d, sizeof d);
+        ps->area_len[key] = area != NULL ? (uint8_t)strlen(area->code) : 0;
     }
     *state = ps;
     return PIISCAN_OK;

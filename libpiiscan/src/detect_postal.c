@@ -31,9 +31,49 @@ static const char pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d
 #define CONF_MARK         0.97
 #define CONF_COLUMN       0.5 /* bare, only because of the column; score.c raises it */
 
+/* Postal codes by their first three digits (the area): a look-up searches one area's codes,
+ * a hundred or so, instead of the whole list. */
+#define POSTAL_AREAS     1000
+#define POSTAL_AREA_SIZE 10000u
+
 struct postal_state {
     pcre2_code *re;
+    /* pii_postal_codes[area[k]..area[k + 1]) are the codes from k * POSTAL_AREA_SIZE on. */
+    uint32_t area[POSTAL_AREAS + 1];
 };
+
+/* The index of the first code >= value in pii_postal_codes (its count when none is). */
+static uint32_t first_code_from(uint32_t value)
+{
+    size_t lo = 0;
+    size_t hi = pii_postal_codes_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pii_postal_codes[mid] < value)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* pii_postal_code_exists, answered from the area index. */
+static bool code_exists(const struct postal_state *ps, uint32_t code)
+{
+    if (code >= POSTAL_AREAS * POSTAL_AREA_SIZE)
+        return pii_postal_code_exists(code);
+    size_t k = code / POSTAL_AREA_SIZE;
+    size_t lo = ps->area[k];
+    size_t hi = ps->area[k + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pii_postal_codes[mid] < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ps->area[k + 1] && pii_postal_codes[lo] == code;
+}
 
 /* A prefecture name (the start of an address) at s[pos], after optional spaces. */
 static bool is_address_after(const char *s, size_t len, size_t pos)
@@ -59,6 +99,54 @@ static uint32_t code_value(const char *s, size_t n)
             v = v * 10 + (uint32_t)(s[i] - '0');
     }
     return v;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* [A-Za-z0-9_], the characters BEFORE and AFTER forbid next to a code. */
+static bool is_word(char c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* The part of AFTER that a code ending at s[end] must pass. */
+static bool may_end_at(const char *s, size_t len, size_t end)
+{
+    if (end == len)
+        return true;
+    if (is_word(s[end]))
+        return false;
+    return !(s[end] == '-' && end + 1 < len && is_word(s[end + 1]));
+}
+
+/* False when the pattern cannot match s[0..len): no run of exactly seven digits and no
+ * three digits, '-', four digits, with the word boundaries that BEFORE and AFTER require
+ * (a necessary condition only; the pattern has the last word). A phone number or an address
+ * is turned away here without a call to pcre2_match per digit. */
+static bool may_hold_code(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (!is_digit(s[i])) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < len && is_digit(s[i]))
+            i++;
+        if (start > 0 && is_word(s[start - 1]))
+            continue;
+        size_t run = i - start;
+        if (run == 7 && may_end_at(s, len, i))
+            return true;
+        if (run == 3 && i + 5 <= len && s[i] == '-' && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+            is_digit(s[i + 3]) && is_digit(s[i + 4]) && may_end_at(s, len, i + 5))
+            return true;
+    }
+    return false;
 }
 
 static size_t next_char(const char *s, size_t len, size_t pos)
@@ -107,7 +195,7 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
                        pii_candidates *out)
 {
     const struct postal_state *ps = state;
-    if (u->digits < 7)
+    if (u->digits < 7 || !may_hold_code(u->text, u->len))
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
@@ -122,7 +210,7 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
         size_t end = ov[5];
         const char *detector = NULL;
         double confidence = 0;
-        if (pii_postal_code_exists(code_value(u->text + start, end - start)))
+        if (code_exists(ps, code_value(u->text + start, end - start)))
             confidence = weigh(u, start, end, has_mark, &detector);
         if (confidence > 0) {
             rc = pii_candidates_push(out, PIISCAN_TYPE_POSTAL_CODE, start, end, confidence,
@@ -147,6 +235,8 @@ static int postal_compile(void **state, piiscan_error *err)
         free(ps);
         return rc;
     }
+    for (uint32_t k = 0; k <= POSTAL_AREAS; k++)
+        ps->area[k] = first_code_from(k * POSTAL_AREA_SIZE);
     *state = ps;
     return PIISCAN_OK;
 }

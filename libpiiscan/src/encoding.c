@@ -328,8 +328,14 @@ static size_t ascii_run(const unsigned char *s, size_t n)
     while (i + 8 <= n) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        if (w & UINT64_C(0x8080808080808080))
+        uint64_t high = w & UINT64_C(0x8080808080808080);
+        if (high != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)(__builtin_ctzll(high) >> 3); /* the first byte from 0x80 */
+#else
             break;
+#endif
+        }
         i += 8;
     }
     while (i < n && s[i] < 0x80)
@@ -351,17 +357,30 @@ static void put_ascii(pii_text *out, const unsigned char *s, size_t n, uint32_t 
 
 /* Decodes the complete characters of s[0..n), the first at map offset `at`, into out, which
  * has room for 3 bytes per input byte. Returns the bytes used: n, or less when s ends inside
- * a character and !is_final. */
+ * a character and !is_final. The output and the decoder's fields are held in locals: stores
+ * through a char pointer may alias anything, and would make the compiler reload them after
+ * every character. */
 static size_t decode_span(pii_decoder *d, const unsigned char *s, size_t n, bool is_final,
                           uint32_t at, pii_text *out)
 {
+    const piiscan_encoding enc = d->enc;
+    const pii_codec_tables *const t = d->tables;
     const bool is_ascii_compatible =
-        d->enc != PIISCAN_ENCODING_UTF16LE && d->enc != PIISCAN_ENCODING_UTF16BE;
+        enc != PIISCAN_ENCODING_UTF16LE && enc != PIISCAN_ENCODING_UTF16BE;
+    char *const data = out->data;
+    uint32_t *const map = out->map;
+    size_t len = out->len;
+    uint64_t errors = 0;
     size_t i = 0;
     while (i < n) {
         if (is_ascii_compatible && s[i] < 0x80) {
+            /* The map loop is kept trivial so that the compiler vectorises it. */
             size_t run = ascii_run(s + i, n - i);
-            put_ascii(out, s + i, run, at + (uint32_t)i);
+            memcpy(data + len, s + i, run);
+            uint32_t from = at + (uint32_t)i;
+            for (size_t k = 0; k < run; k++)
+                map[len + k] = from + (uint32_t)k;
+            len += run;
             i += run;
             continue;
         }
@@ -372,41 +391,39 @@ static size_t decode_span(pii_decoder *d, const unsigned char *s, size_t n, bool
             uint32_t pair = 0;
             unsigned b = s[i];
             unsigned tr = s[i + 1];
-            if (d->enc == PIISCAN_ENCODING_CP932) {
+            if (enc == PIISCAN_ENCODING_CP932) {
                 int lead = sjis_lead_index(b);
                 if (lead >= 0 && tr >= 0x40 && tr <= 0xFC && tr != 0x7F)
-                    pair = d->tables->sjis_double[lead][tr - 0x40];
-            } else if (d->enc == PIISCAN_ENCODING_EUCJP) {
+                    pair = t->sjis_double[lead][tr - 0x40];
+            } else if (enc == PIISCAN_ENCODING_EUCJP) {
                 if (is_euc_byte(b) && is_euc_byte(tr))
-                    pair = d->tables->euc_0208[b - 0xA1][tr - 0xA1];
+                    pair = t->euc_0208[b - 0xA1][tr - 0xA1];
             }
             if (pair >= 0x800 && (pair < 0xD800 || pair > 0xDFFF)) {
-                char *o = out->data + out->len;
-                uint32_t *m = out->map + out->len;
-                o[0] = (char)(0xE0 | pair >> 12);
-                o[1] = (char)(0x80 | (pair >> 6 & 0x3F));
-                o[2] = (char)(0x80 | (pair & 0x3F));
-                m[0] = m[1] = m[2] = at + (uint32_t)i;
-                out->len += 3;
+                data[len] = (char)(0xE0 | pair >> 12);
+                data[len + 1] = (char)(0x80 | (pair >> 6 & 0x3F));
+                data[len + 2] = (char)(0x80 | (pair & 0x3F));
+                map[len] = map[len + 1] = map[len + 2] = at + (uint32_t)i;
+                len += 3;
                 i += 2;
                 continue;
             }
         }
         uint32_t cp;
         bool is_invalid;
-        size_t used = pii_decode_char(d->tables, d->enc, s + i, n - i, is_final, &cp, &is_invalid);
+        size_t used = pii_decode_char(t, enc, s + i, n - i, is_final, &cp, &is_invalid);
         if (used == 0)
             break;
-        d->errors += is_invalid;
-        char *o = out->data + out->len;
-        uint32_t *m = out->map + out->len;
-        size_t w = pii_utf8_put(cp, o);
+        errors += is_invalid;
+        size_t w = pii_utf8_put(cp, data + len);
         for (size_t k = 0; k < w; k++)
-            m[k] = at + (uint32_t)i;
-        out->len += w;
+            map[len + k] = at + (uint32_t)i;
+        len += w;
         i += used;
     }
-    out->map[out->len] = at + (uint32_t)i;
+    map[len] = at + (uint32_t)i;
+    out->len = len;
+    d->errors += errors;
     return i;
 }
 
@@ -524,10 +541,10 @@ int pii_decoder_push(pii_decoder *d, const unsigned char *buf, size_t len, bool 
         rc = feed(d, d->sample, held, d->pos - held, is_final && i == len, out);
         if (rc != PIISCAN_OK)
             return rc;
+        if (i == len) /* also when buf is NULL at the end of input: no pointer arithmetic */
+            return PIISCAN_OK;
         buf += i;
         len -= i;
-        if (len == 0)
-            return PIISCAN_OK;
     }
     rc = feed(d, buf, len, d->pos, is_final, out);
     if (rc == PIISCAN_OK)

@@ -252,7 +252,7 @@ typedef struct pii_candidate {
     piiscan_type type;
     size_t start; /* in the unit's normalised text, end exclusive */
     size_t end;
-    double confidence;
+    double confidence;    /* 0..1: pii_score_column_may_report relies on the bound */
     const char *detector; /* static */
 } pii_candidate;
 
@@ -293,6 +293,10 @@ int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, p
 /** Adjusts candidates by the unit's column meaning, drops those below threshold and resolves
  *  overlaps (the stronger wins; ties go to the longer span); leaves them sorted by start. */
 void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold);
+/** False when no candidate, whatever its detector, can reach `threshold` in a unit of this
+ *  column once the column's meaning is applied (candidates are dropped below the threshold
+ *  before overlaps are resolved, so such a unit needs no detection at all). */
+bool pii_score_column_may_report(enum pii_column column, double threshold);
 
 /* ------------------------------------------------------------------------------------------ */
 /* read_csv.c / read_text.c: records and fields in decoded text                               */

@@ -122,6 +122,19 @@ bool pii_needs_folding(const char *s, size_t n)
     return false;
 }
 
+/* pii_utf8_get, with the three-byte characters of Japanese text decoded in line (a lead byte
+ * E1-EC or EE-EF has no overlong or surrogate forms to exclude). */
+static inline size_t get_char(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n >= 3 && p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3Fu);
+        return 3;
+    }
+    return pii_utf8_get(s, n, cp);
+}
+
 int pii_normalize(const char *in, size_t len, pii_text *out)
 {
     pii_text_clear(out);
@@ -153,7 +166,18 @@ int pii_normalize(const char *in, size_t len, pii_text *out)
             continue;
         }
         uint32_t cp;
-        size_t used = pii_utf8_get(in + i, len - i, &cp);
+        size_t used = get_char(in + i, len - i, &cp);
+        /* Kana, kanji and CJK punctuation (U+3001..U+FDFF but ー) never fold: copied as they
+         * are, which is what re-encoding them would write. */
+        if (used == 3 && cp >= 0x3001 && cp < 0xFE00 && cp != 0x30FC) {
+            memcpy(out->data + out->len, in + i, 3);
+            uint32_t *m = out->map + out->len;
+            m[0] = m[1] = m[2] = (uint32_t)i;
+            out->len += 3;
+            prev = cp;
+            i += 3;
+            continue;
+        }
         size_t next = i + used;
         if (used == 1) { /* an invalid byte, as U+FFFD: 3 bytes for 1 */
             rc = pii_text_reserve(out, 3 + len - i);

@@ -57,8 +57,16 @@ static size_t find3(const char *s, size_t n, unsigned char a, unsigned char b, u
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, sizeof v);
-        if ((has_byte(v, pa) | has_byte(v, pb) | has_byte(v, pc)) != 0)
+        uint64_t hit = has_byte(v, pa) | has_byte(v, pb) | has_byte(v, pc);
+        if (hit != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* has_byte may also flag a byte after a true hit, never one before it: the
+             * lowest flag is the first match. */
+            return i + (size_t)(__builtin_ctzll(hit) >> 3);
+#else
             break;
+#endif
+        }
     }
     for (; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];

@@ -126,6 +126,13 @@ static void apply_column(enum pii_column column, pii_candidate *c)
     }
 }
 
+bool pii_score_column_may_report(enum pii_column column, double threshold)
+{
+    /* Candidates are at most 1, and the product rounds monotonically: no candidate of a
+     * not-personal-data column can beat a threshold above the factor itself. */
+    return !(column == PII_COL_NOT_PII && 1.0 * COLUMN_NOT_PII_FACTOR < threshold);
+}
+
 static int by_start(const void *pa, const void *pb)
 {
     const pii_candidate *a = pa;

@@ -55,6 +55,10 @@ struct piiscan_stream {
     bool is_header_found;
     size_t first_record_fields;
 
+    /* pii_score_column_may_report for each meaning at the scanner's threshold, asked once
+     * rather than for every field. */
+    bool column_may_report[PII_COL_COUNT];
+
     pii_text norm;
     pii_text context_scratch;
     pii_text label_scratch;
@@ -82,6 +86,9 @@ int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *u
         piiscan_stream_free(st);
         return PIISCAN_ERR_NOMEM;
     }
+    for (int c = 0; c < PII_COL_COUNT; c++)
+        st->column_may_report[c] =
+            pii_score_column_may_report((enum pii_column)c, sc->opt.threshold);
     pii_decoder_init(&st->dec, sc->tables);
     pii_csv_init(&st->csv, ',');
     pii_error_clear(&st->err);
@@ -203,7 +210,7 @@ static size_t count_digits(const char *s, size_t n)
 struct survey {
     bool may_hold_findings;
     bool needs_folding;
-    size_t digits;
+    size_t digits; /* exact only when !needs_folding */
 };
 
 enum { BYTE_DIGIT = 1, BYTE_AT = 2, BYTE_LEAD = 4 };
@@ -240,6 +247,10 @@ static struct survey survey(const char *s, size_t n)
                                  (p[i + 1] == 0x83 && p[i + 2] == 0xBC))) {
             sv.needs_folding = true; /* U+3000, U+30FC */
         }
+        /* A field to fold has its digits counted again after folding: once it may also
+         * hold a finding, nothing more is to be learnt here. */
+        if (sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint))
+            break;
     }
     sv.may_hold_findings = sv.digits > 0 || has_at || is_wide_hint;
     return sv;
@@ -250,6 +261,8 @@ static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field 
 {
     size_t len = f->end - f->start;
     if (len == 0)
+        return PIISCAN_OK;
+    if (!st->column_may_report[column])
         return PIISCAN_OK;
     const char *text = st->window.data + f->start;
     struct survey sv = survey(text, len);
@@ -362,6 +375,7 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
 static int scan_record(piiscan_stream *st, const pii_record *rec)
 {
     st->stats.records++;
+    st->stats.fields += rec->nfields;
     bool is_delimited =
         st->stats.format == PIISCAN_FORMAT_CSV || st->stats.format == PIISCAN_FORMAT_TSV;
     if (is_delimited) {

@@ -271,3 +271,56 @@ Test(detect_phone, a_number_in_an_email_address_is_reported_as_the_address)
                       "09012345678@docomo.ne.jp");
     detect_free(&r);
 }
+
+/* Prefixes of the numbers that are never fixed lines (mobile, IP, free dial ...). */
+static bool is_non_geographic(const char *number)
+{
+    static const char *const prefixes[] = {"0120", "0800", "0570", "0990", "020",
+                                           "050",  "060",  "070",  "080",  "090"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        if (strncmp(number, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    }
+    return false;
+}
+
+static size_t phones_in(const char *input)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED);
+    size_t n = r.found.len;
+    detect_free(&r);
+    return n;
+}
+
+/* The detector looks area codes up in its own table by the four digits after the 0: for
+ * every such prefix it must agree with the dictionary's longest match, ungrouped, grouped at
+ * the area code, and grouped one digit too late. */
+Test(detect_phone, every_fixed_line_prefix_agrees_with_the_area_code_dictionary)
+{
+    for (unsigned key = 0; key < 10000; key++) {
+        char number[16];
+        snprintf(number, sizeof number, "0%04u23456", key);
+        if (is_non_geographic(number))
+            continue;
+        const struct pii_area_code *area = pii_area_code_find(number, 10);
+        size_t found = phones_in(number);
+        cr_expect_eq(found, area != NULL ? 1 : 0, "%s has %s area code, so %s; got %zu", number,
+                     area != NULL ? "an" : "no", area != NULL ? "a phone" : "no phone", found);
+        if (area == NULL)
+            continue;
+        size_t len = strlen(area->code);
+        char grouped[24];
+        /* first group, then 6 - len digits, then four: 03-1234-5678, 0467-12-3456 */
+        snprintf(grouped, sizeof grouped, "%.*s-%.*s-%s", (int)len, number, (int)(6 - len),
+                 number + len, number + 6);
+        cr_expect_eq(phones_in(grouped), 1, "%s groups its area code %s as written", grouped,
+                     area->code);
+        if (len < 5) {
+            snprintf(grouped, sizeof grouped, "%.*s-%.*s-%s", (int)len + 1, number, (int)(5 - len),
+                     number + len + 1, number + 6);
+            cr_expect_eq(phones_in(grouped), 0, "%s has a first group longer than its area code %s",
+                         grouped, area->code);
+        }
+    }
+}

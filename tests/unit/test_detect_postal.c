@@ -171,3 +171,55 @@ Test(detect_postal, a_postal_code_and_a_phone_in_one_line_are_both_found)
                  detect_describe(&r));
     detect_free(&r);
 }
+
+/* The detector finds codes through an index by their first three digits: every code of the
+ * list, at the edges of its area and at the ends of the list, is still found, and a number
+ * next to a code that is not in the list is still refused. */
+Test(detect_postal, every_listed_code_is_found_and_its_unlisted_neighbours_are_not)
+{
+    cr_assert_gt(pii_postal_codes_count, 0, "test data: the postal code list is not empty");
+    for (size_t i = 0; i < pii_postal_codes_count; i++) {
+        uint32_t code = pii_postal_codes[i];
+        bool is_edge = i == 0 || i + 1 == pii_postal_codes_count ||
+                       code / 10000 != pii_postal_codes[i - 1] / 10000 ||
+                       code / 10000 != pii_postal_codes[i + 1] / 10000;
+        if (!is_edge && i % 97 != 0)
+            continue;
+        uint32_t probes[] = {code, code - 1, code + 1};
+        for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+            uint32_t probe = probes[k];
+            if (probe > 9999999 || (k > 0 && probe == code))
+                continue;
+            char input[32];
+            snprintf(input, sizeof input, "〒%03u-%04u", probe / 10000, probe % 10000);
+            struct detect_run r = {0};
+            detect_unit(&r, NULL, input, PII_COL_NONE, &pii_detector_postal, DETECT_UNSCORED);
+            bool is_listed = pii_postal_code_exists(probe);
+            cr_expect_eq(r.found.len, is_listed ? 1 : 0,
+                         "\"%s\" is %s the list, so %s be reported; got %s", input,
+                         is_listed ? "in" : "not in", is_listed ? "must" : "must not",
+                         detect_describe(&r));
+            detect_free(&r);
+        }
+    }
+}
+
+/* What may follow or precede a code, at the very ends of the unit too: the detector turns
+ * units away before matching when they cannot hold a code, and must not turn these away. */
+Test(detect_postal, codes_at_the_ends_of_a_unit_and_between_punctuation_are_found)
+{
+    assert_exists(SHIBUYA);
+    const char *inputs[] = {
+        "150-0001",       "(150-0001)", "150-0001-",  "150-0001- 東京", "x 150-0001",
+        "住所:150-0001",  "150-0001、", "〒1500001",  "1500001 東京都", "-150-0001",
+        "tel 150-0001 .", "150-0001/",  "150-0001\t", "「150-0001」",   "150-0001.",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        struct detect_run r = {0};
+        detect_unit(&r, NULL, inputs[i], PII_COL_POSTAL_CODE, &pii_detector_postal,
+                    DETECT_UNSCORED);
+        cr_expect_eq(r.found.len, 1, "\"%s\" holds one postal code; got %s", inputs[i],
+                     detect_describe(&r));
+        detect_free(&r);
+    }
+}

@@ -239,3 +239,32 @@ ParameterizedTest(struct ordinary_case *p, score, look_alikes_in_not_pii_columns
                  detect_describe(&r));
     detect_free(&r);
 }
+
+Test(score, detection_is_skipped_in_a_not_pii_column_only_when_no_candidate_could_survive)
+{
+    /* The gate must agree with the scorer: where it says "skip", even a candidate of the
+     * highest possible confidence is dropped, and where it says "scan", one survives. */
+    const double thresholds[] = {0.0, 0.25, 0.3, 0.31, DETECT_THRESHOLD, 0.9};
+    for (size_t i = 0; i < sizeof thresholds / sizeof *thresholds; i++) {
+        pii_candidates c = {0};
+        push(&c, PIISCAN_TYPE_PHONE, 0, 10, 1.0, "phone");
+        score(&c, PII_COL_NOT_PII, thresholds[i]);
+        bool may = pii_score_column_may_report(PII_COL_NOT_PII, thresholds[i]);
+        cr_expect_eq(may, c.len == 1,
+                     "at threshold %.2f the gate says %s but the scorer kept %zu candidates",
+                     thresholds[i], may ? "scan" : "skip", c.len);
+        pii_candidates_free(&c);
+    }
+    cr_expect(!pii_score_column_may_report(PII_COL_NOT_PII, DETECT_THRESHOLD),
+              "an order-number column needs no detection at the default threshold");
+}
+
+Test(score, detection_is_never_skipped_in_a_column_that_may_hold_personal_data)
+{
+    for (int col = PII_COL_NONE; col < PII_COL_COUNT; col++) {
+        if (col == PII_COL_NOT_PII)
+            continue;
+        cr_expect(pii_score_column_may_report((enum pii_column)col, 0.99),
+                  "column meaning %d only lowers other types by a factor: still scanned", col);
+    }
+}
