@@ -316,6 +316,11 @@ static int on_file(void *user, const char *path, bool is_named)
     const piiscan_stats *stats = piiscan_stream_stats(s->st);
     if (stats != NULL && stats->skip_reason != NULL)
         return on_skip(s, path, stats->skip_reason);
+    /* Never silent: replaced bytes may hide a value, or say the encoding was guessed wrong. */
+    if (stats != NULL && stats->decode_errors > 0)
+        cli_message(path, "warning: %" PRIu64 " byte sequence%s invalid in %s, read as U+FFFD",
+                    stats->decode_errors, stats->decode_errors == 1 ? "" : "s",
+                    piiscan_encoding_name(stats->encoding));
     return 0;
 }
 

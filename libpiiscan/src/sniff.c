@@ -347,6 +347,14 @@ piiscan_encoding pii_sniff_encoding(const pii_codec_tables *t, const unsigned ch
     long eucjp = score(t, PIISCAN_ENCODING_EUCJP, s, n, is_final);
     if (is_valid && u.short_score >= cp932 && u.short_score >= eucjp)
         return PIISCAN_ENCODING_UTF8;
+    /* Japanese UTF-8 with more damage than the ratio above allows, in a short sample: still
+     * UTF-8 when it reads better than the double-byte readings, which stumble on every
+     * 3-byte character. */
+    if (u.long_chars > 0) {
+        long utf8 = score(t, PIISCAN_ENCODING_UTF8, s, n, is_final);
+        if (utf8 > cp932 && utf8 > eucjp)
+            return PIISCAN_ENCODING_UTF8;
+    }
     /* A tie goes to CP932: it is what Windows and most Japanese business software write. */
     return eucjp > cp932 ? PIISCAN_ENCODING_EUCJP : PIISCAN_ENCODING_CP932;
 }
