@@ -11,7 +11,6 @@
  *
  * Leaves out: masked numbers (4111-****-****-1111), which are no longer personal data.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -57,10 +56,6 @@ static const struct issuer issuers[] = {
     {"62", "62", LEN_16_19},             /* UnionPay */
 };
 
-struct card_state {
-    pcre2_code *re;
-};
-
 static bool passes_luhn(const char *d, size_t n)
 {
     unsigned sum = 0;
@@ -104,12 +99,12 @@ static size_t next_char(const char *s, size_t len, size_t pos)
 static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                      pii_candidates *out)
 {
-    const struct card_state *cs = state;
+    const pcre2_code *re = state;
     if (u->digits < 14)
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
-        int rc = pcre2_match(cs->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0)
@@ -150,31 +145,13 @@ static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
 
 static int card_compile(void **state, piiscan_error *err)
 {
-    struct card_state *cs = calloc(1, sizeof *cs);
-    if (cs == NULL)
-        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
-    int rc = pii_pattern_compile(pattern, 0, &cs->re, err);
-    if (rc != PIISCAN_OK) {
-        free(cs);
-        return rc;
-    }
-    *state = cs;
-    return PIISCAN_OK;
-}
-
-static void card_free(void *state)
-{
-    struct card_state *cs = state;
-    if (cs == NULL)
-        return;
-    pcre2_code_free(cs->re);
-    free(cs);
+    return pii_pattern_state_new(pattern, state, err);
 }
 
 const struct pii_detector pii_detector_card = {
     .name = "card",
     .type = PIISCAN_TYPE_CREDIT_CARD,
     .compile = card_compile,
-    .free = card_free,
+    .free = pii_pattern_state_free,
     .scan = card_scan,
 };

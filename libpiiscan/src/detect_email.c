@@ -12,7 +12,6 @@
  * Leaves out: quoted local parts ("john doe"@example.com), IP-literal domains, and domains
  * written in Japanese (例え.jp).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -37,10 +36,6 @@ static const char *const file_extensions[] = {
     "psd",  "eps", "css",  "js",  "mjs",  "json", "xml",  "html", "htm",   "txt",  "csv",  "tsv",
     "zip",  "gz",  "tgz",  "rar", "mp3",  "mp4",  "m4a",  "wav",  "mov",   "avi",  "webm", "doc",
     "docx", "xls", "xlsx", "ppt", "pptx", "exe",  "dll",  "woff", "woff2", "ttf",  "otf",
-};
-
-struct email_state {
-    pcre2_code *re;
 };
 
 static char lower(char c)
@@ -78,12 +73,12 @@ static bool is_file_name(const char *domain, size_t domain_len, const char *tld,
 static int email_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                       pii_candidates *out)
 {
-    const struct email_state *es = state;
+    const pcre2_code *re = state;
     if (u->len < 6 || memchr(u->text, '@', u->len) == NULL)
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
-        int rc = pcre2_match(es->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0)
@@ -103,31 +98,13 @@ static int email_scan(const void *state, pcre2_match_data *md, const pii_unit *u
 
 static int email_compile(void **state, piiscan_error *err)
 {
-    struct email_state *es = calloc(1, sizeof *es);
-    if (es == NULL)
-        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
-    int rc = pii_pattern_compile(pattern, 0, &es->re, err);
-    if (rc != PIISCAN_OK) {
-        free(es);
-        return rc;
-    }
-    *state = es;
-    return PIISCAN_OK;
-}
-
-static void email_free(void *state)
-{
-    struct email_state *es = state;
-    if (es == NULL)
-        return;
-    pcre2_code_free(es->re);
-    free(es);
+    return pii_pattern_state_new(pattern, state, err);
 }
 
 const struct pii_detector pii_detector_email = {
     .name = "email",
     .type = PIISCAN_TYPE_EMAIL,
     .compile = email_compile,
-    .free = email_free,
+    .free = pii_pattern_state_free,
     .scan = email_scan,
 };

@@ -10,7 +10,6 @@
  *
  * Leaves out: the 13-digit corporate number (法人番号), which is public information.
  */
-#include <stdlib.h>
 
 #include "internal.h"
 
@@ -22,10 +21,6 @@ static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}|\\d{12}
 
 #define CONF_KEYWORD 0.95
 #define CONF_COLUMN  0.8 /* the column alone; score.c raises it */
-
-struct mynumber_state {
-    pcre2_code *re;
-};
 
 /* d holds 12 digit values. P(n) is the n-th of the first eleven counted from the right,
  * Q(n) = n + 1 for n <= 6 and n - 5 for n >= 7; r = sum P(n) Q(n) mod 11; the check digit is
@@ -59,12 +54,12 @@ static bool is_my_number(const char *s, size_t n)
 static int mynumber_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                          pii_candidates *out)
 {
-    const struct mynumber_state *ms = state;
+    const pcre2_code *re = state;
     if (u->digits < 12)
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
-        int rc = pcre2_match(ms->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0)
@@ -94,31 +89,13 @@ static int mynumber_scan(const void *state, pcre2_match_data *md, const pii_unit
 
 static int mynumber_compile(void **state, piiscan_error *err)
 {
-    struct mynumber_state *ms = calloc(1, sizeof *ms);
-    if (ms == NULL)
-        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
-    int rc = pii_pattern_compile(pattern, 0, &ms->re, err);
-    if (rc != PIISCAN_OK) {
-        free(ms);
-        return rc;
-    }
-    *state = ms;
-    return PIISCAN_OK;
-}
-
-static void mynumber_free(void *state)
-{
-    struct mynumber_state *ms = state;
-    if (ms == NULL)
-        return;
-    pcre2_code_free(ms->re);
-    free(ms);
+    return pii_pattern_state_new(pattern, state, err);
 }
 
 const struct pii_detector pii_detector_mynumber = {
     .name = "mynumber",
     .type = PIISCAN_TYPE_MY_NUMBER,
     .compile = mynumber_compile,
-    .free = mynumber_free,
+    .free = pii_pattern_state_free,
     .scan = mynumber_scan,
 };

@@ -284,6 +284,10 @@ extern const struct pii_detector pii_detector_card;
 
 /** Compiles a PCRE2 pattern (UTF, JIT when available) for a detector. */
 int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, piiscan_error *err);
+/** A detector's whole state when it is one pattern: compile() and free() for such
+ *  detectors; scan() gets the pcre2_code itself. */
+int pii_pattern_state_new(const char *pattern, void **state, piiscan_error *err);
+void pii_pattern_state_free(void *state);
 /** Match data large enough for every detector's pattern. */
 #define PII_MATCH_PAIRS 16
 

@@ -34,3 +34,17 @@ int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, p
     *out = re;
     return PIISCAN_OK;
 }
+
+int pii_pattern_state_new(const char *pattern, void **state, piiscan_error *err)
+{
+    pcre2_code *re;
+    int rc = pii_pattern_compile(pattern, 0, &re, err);
+    if (rc == PIISCAN_OK)
+        *state = re;
+    return rc;
+}
+
+void pii_pattern_state_free(void *state)
+{
+    pcre2_code_free(state);
+}
