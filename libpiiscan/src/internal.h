@@ -145,9 +145,18 @@ piiscan_format pii_sniff_format(const char *text, size_t n, const char *name, ch
 int pii_normalize(const char *in, size_t len, pii_text *out);
 /** True when s[0..n) is all ASCII (normalisation would be the identity). */
 bool pii_is_ascii(const char *s, size_t n);
-/** False when normalising valid UTF-8 s[0..n) would certainly change nothing (Japanese text
- *  without full-width forms, half-width kana or dashes), so the caller may use it as is. */
-bool pii_needs_folding(const char *s, size_t n);
+/** What one look at each byte of decoded text tells: whether it may hold a finding (every
+ *  detector of this version needs a digit or an at sign, in ASCII or full width,
+ *  U+FF10..U+FF20 = EF BC 90..A0), whether pii_normalize could change it (false means it
+ *  certainly would not: Japanese text without full-width forms, half-width kana or dashes),
+ *  and its ASCII digits. Most text fields of an export hold neither digit nor at sign. */
+struct pii_survey {
+    bool may_hold_findings;
+    bool needs_folding;
+    size_t digits; /* exact only when !needs_folding */
+};
+
+struct pii_survey pii_survey(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* column.c: what a column header or a keyword means                                           */

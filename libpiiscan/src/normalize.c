@@ -103,23 +103,47 @@ bool pii_is_ascii(const char *s, size_t n)
     return true;
 }
 
-bool pii_needs_folding(const char *s, size_t n)
+enum { BYTE_DIGIT = 1, BYTE_AT = 2, BYTE_LEAD = 4 };
+
+/* Classes of the bytes pii_survey() stops at; all others are passed over with one look-up. */
+static const uint8_t byte_class[256] = {
+    ['0'] = BYTE_DIGIT, ['1'] = BYTE_DIGIT, ['2'] = BYTE_DIGIT, ['3'] = BYTE_DIGIT,
+    ['4'] = BYTE_DIGIT, ['5'] = BYTE_DIGIT, ['6'] = BYTE_DIGIT, ['7'] = BYTE_DIGIT,
+    ['8'] = BYTE_DIGIT, ['9'] = BYTE_DIGIT, ['@'] = BYTE_AT,    [0xCB] = BYTE_LEAD,
+    [0xE2] = BYTE_LEAD, [0xE3] = BYTE_LEAD, [0xEF] = BYTE_LEAD,
+};
+
+struct pii_survey pii_survey(const char *s, size_t n)
 {
-    /* The lead bytes of everything pii_normalize changes: CB (U+02D7), E2 (the dashes and
-     * ─), E3 80 80 (U+3000), E3 83 BC (ー), EF (full-width forms, half-width kana, ﹣).
-     * Conservative: an E2 or EF that folds to itself costs only a needless call. */
     const unsigned char *p = (const unsigned char *)s;
+    struct pii_survey sv = {false, false, 0};
+    bool is_wide_hint = false;
+    bool has_at = false;
     for (size_t i = 0; i < n; i++) {
-        unsigned char b = p[i];
-        if (b < 0xCB)
+        uint8_t c = byte_class[p[i]];
+        if (c == 0)
             continue;
-        if (b == 0xCB || b == 0xE2 || b == 0xEF)
-            return true;
-        if (b == 0xE3 && i + 2 < n &&
-            ((p[i + 1] == 0x80 && p[i + 2] == 0x80) || (p[i + 1] == 0x83 && p[i + 2] == 0xBC)))
-            return true;
+        if (c == BYTE_DIGIT) {
+            sv.digits++;
+        } else if (c == BYTE_AT) {
+            has_at = true;
+        } else if (p[i] == 0xEF) { /* full-width forms, half-width kana, U+FE63 */
+            sv.needs_folding = true;
+            if (i + 2 < n && p[i + 1] == 0xBC && p[i + 2] >= 0x90 && p[i + 2] <= 0xA0)
+                is_wide_hint = true;
+        } else if (p[i] != 0xE3) {
+            sv.needs_folding = true; /* CB (U+02D7) or E2 (dashes, U+2500) */
+        } else if (i + 2 < n && ((p[i + 1] == 0x80 && p[i + 2] == 0x80) ||
+                                 (p[i + 1] == 0x83 && p[i + 2] == 0xBC))) {
+            sv.needs_folding = true; /* U+3000, U+30FC */
+        }
+        /* A field to fold has its digits counted again after folding: once it may also
+         * hold a finding, nothing more is to be learnt here. */
+        if (sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint))
+            break;
     }
-    return false;
+    sv.may_hold_findings = sv.digits > 0 || has_at || is_wide_hint;
+    return sv;
 }
 
 /* pii_utf8_get, with the three-byte characters of Japanese text decoded in line (a lead byte

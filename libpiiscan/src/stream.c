@@ -202,60 +202,6 @@ static size_t count_digits(const char *s, size_t n)
     return digits;
 }
 
-/* What one look at each byte of a decoded field tells scan_unit: whether it may hold a
- * finding (every detector of this version needs a digit or an at sign, in ASCII or full
- * width, U+FF10..U+FF20 = EF BC 90..A0), whether pii_normalize could change it (the test of
- * pii_needs_folding), and its ASCII digits. Most text fields of an export (names, kana,
- * product names) hold neither digit nor at sign and skip normalisation and detection. */
-struct survey {
-    bool may_hold_findings;
-    bool needs_folding;
-    size_t digits; /* exact only when !needs_folding */
-};
-
-enum { BYTE_DIGIT = 1, BYTE_AT = 2, BYTE_LEAD = 4 };
-
-/* Classes of the bytes survey() stops at; all others are passed over with one look-up. */
-static const uint8_t byte_class[256] = {
-    ['0'] = BYTE_DIGIT, ['1'] = BYTE_DIGIT, ['2'] = BYTE_DIGIT, ['3'] = BYTE_DIGIT,
-    ['4'] = BYTE_DIGIT, ['5'] = BYTE_DIGIT, ['6'] = BYTE_DIGIT, ['7'] = BYTE_DIGIT,
-    ['8'] = BYTE_DIGIT, ['9'] = BYTE_DIGIT, ['@'] = BYTE_AT,    [0xCB] = BYTE_LEAD,
-    [0xE2] = BYTE_LEAD, [0xE3] = BYTE_LEAD, [0xEF] = BYTE_LEAD,
-};
-
-static struct survey survey(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    struct survey sv = {false, false, 0};
-    bool is_wide_hint = false;
-    bool has_at = false;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = byte_class[p[i]];
-        if (c == 0)
-            continue;
-        if (c == BYTE_DIGIT) {
-            sv.digits++;
-        } else if (c == BYTE_AT) {
-            has_at = true;
-        } else if (p[i] == 0xEF) {
-            sv.needs_folding = true;
-            if (i + 2 < n && p[i + 1] == 0xBC && p[i + 2] >= 0x90 && p[i + 2] <= 0xA0)
-                is_wide_hint = true;
-        } else if (p[i] != 0xE3) {
-            sv.needs_folding = true; /* CB (U+02D7) or E2 (dashes, U+2500) */
-        } else if (i + 2 < n && ((p[i + 1] == 0x80 && p[i + 2] == 0x80) ||
-                                 (p[i + 1] == 0x83 && p[i + 2] == 0xBC))) {
-            sv.needs_folding = true; /* U+3000, U+30FC */
-        }
-        /* A field to fold has its digits counted again after folding: once it may also
-         * hold a finding, nothing more is to be learnt here. */
-        if (sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint))
-            break;
-    }
-    sv.may_hold_findings = sv.digits > 0 || has_at || is_wide_hint;
-    return sv;
-}
-
 static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
                      enum pii_column column, pii_context *ctx)
 {
@@ -265,7 +211,7 @@ static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field 
     if (!st->column_may_report[column])
         return PIISCAN_OK;
     const char *text = st->window.data + f->start;
-    struct survey sv = survey(text, len);
+    struct pii_survey sv = pii_survey(text, len);
     if (!sv.may_hold_findings)
         return PIISCAN_OK;
     const uint32_t *nmap = NULL;

@@ -88,7 +88,7 @@ ParameterizedTest(struct fold_case *c, normalize, folds_what_japanese_data_mixes
 {
     expect_fold(c->in, c->want);
     if (strcmp(c->in, c->want) != 0)
-        cr_expect(pii_needs_folding(c->in, strlen(c->in)),
+        cr_expect(pii_survey(c->in, strlen(c->in)).needs_folding,
                   "%s: a text that folds must never be passed over as already folded", c->label);
 }
 
@@ -97,7 +97,7 @@ Test(normalize, plain_japanese_and_ascii_need_no_folding)
     static const char *const texts[] = {"東京都渋谷区神南1-2-3", "やまだ たろう", "ヤマダタロウ",
                                         "山田太郎様", "taro@example.jp"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        cr_expect_not(pii_needs_folding(texts[i], strlen(texts[i])), "%s", texts[i]);
+        cr_expect_not(pii_survey(texts[i], strlen(texts[i])).needs_folding, "%s", texts[i]);
         cr_assert_eq(pii_normalize(texts[i], strlen(texts[i]), &out), PIISCAN_OK);
         cr_expect(out.len == strlen(texts[i]) && memcmp(out.data, texts[i], out.len) == 0,
                   "%s: and indeed folds to itself", texts[i]);
@@ -180,4 +180,19 @@ Test(normalize, is_ascii_finds_one_high_byte_at_any_position_and_alignment)
             }
         }
     }
+}
+
+Test(normalize, survey_sees_digits_at_signs_and_their_full_width_forms)
+{
+    struct pii_survey sv = pii_survey("TEL 03-1234-5678", 16);
+    cr_expect(sv.may_hold_findings && !sv.needs_folding, "ASCII digits: detect, no folding");
+    cr_expect_eq(sv.digits, 10);
+    sv = pii_survey("山田太郎", strlen("山田太郎"));
+    cr_expect(!sv.may_hold_findings && !sv.needs_folding, "kanji alone: nothing to do");
+    sv = pii_survey("０３", strlen("０３"));
+    cr_expect(sv.may_hold_findings && sv.needs_folding, "full-width digits: fold, then detect");
+    sv = pii_survey("taro＠example.jp", strlen("taro＠example.jp"));
+    cr_expect(sv.may_hold_findings && sv.needs_folding, "a full-width at sign counts");
+    sv = pii_survey("ｶﾀｶﾅ", strlen("ｶﾀｶﾅ"));
+    cr_expect(!sv.may_hold_findings && sv.needs_folding, "half-width kana fold, nothing to find");
 }
