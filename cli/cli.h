@@ -64,6 +64,9 @@ int walk_path(const struct walk_ops *ops, void *user, const char *path);
 /** The masked form of a found value (UTF-8) for display, as a NUL-terminated string that
  *  the caller frees; NULL when out of memory. See piiscan.1 (OUTPUT) for the rules. */
 char *mask_value(piiscan_type type, const char *value, size_t len);
+/** The masked form of one part of a value split over columns (電話番号2 of 電話番号1-3):
+ *  every digit hidden, since the other parts are printed beside it. Freed by the caller. */
+char *mask_split_part(const char *value, size_t len);
 
 /* ------------------------------------------------------------------------------------------ */
 /* json.c                                                                                     */

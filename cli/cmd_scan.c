@@ -225,7 +225,9 @@ static int on_finding(const piiscan_finding *f, void *user)
     s->is_found = true;
     if (s->is_quiet)
         return 0;
-    char *masked = mask_value(f->type, f->text, f->text_len);
+    bool is_split_part = f->detector != NULL && strstr(f->detector, "/split") != NULL;
+    char *masked = is_split_part ? mask_split_part(f->text, f->text_len)
+                                 : mask_value(f->type, f->text, f->text_len);
     if (masked == NULL) {
         s->is_out_of_memory = true;
         return 1;

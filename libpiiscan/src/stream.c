@@ -18,6 +18,12 @@
 
 #define READ_CHUNK_BYTES (256u << 10)
 
+/* A field that holds one part of a value split over several columns. */
+struct split_part {
+    piiscan_type type; /* 0: none */
+    double confidence;
+};
+
 enum phase {
     PHASE_IDLE,   /* no input begun */
     PHASE_HEAD,   /* collecting the first bytes */
@@ -51,6 +57,8 @@ struct piiscan_stream {
     size_t text_checked; /* window bytes known to hold no line end */
 
     uint8_t *columns; /* meaning of each header column (enum pii_column) */
+    uint8_t *parts;   /* the number that ends each header cell (電話番号1 -> 1), 0 for none */
+    struct split_part *split; /* per field of the current record */
     size_t ncolumns;
     bool is_header_found;
     size_t first_record_fields;
@@ -82,7 +90,9 @@ int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *u
     st->user = user;
     st->match = pcre2_match_data_create(PII_MATCH_PAIRS, NULL);
     st->columns = calloc(PII_MAX_COLUMNS, sizeof *st->columns);
-    if (st->match == NULL || st->columns == NULL) {
+    st->parts = calloc(PII_MAX_COLUMNS, sizeof *st->parts);
+    st->split = calloc(PII_MAX_COLUMNS, sizeof *st->split);
+    if (st->match == NULL || st->columns == NULL || st->parts == NULL || st->split == NULL) {
         piiscan_stream_free(st);
         return PIISCAN_ERR_NOMEM;
     }
@@ -109,6 +119,8 @@ void piiscan_stream_free(piiscan_stream *st)
     pii_candidates_free(&st->candidates);
     pcre2_match_data_free(st->match);
     free(st->columns);
+    free(st->parts);
+    free(st->split);
     free(st->read_buf);
     free(st);
 }
@@ -202,6 +214,30 @@ static size_t count_digits(const char *s, size_t n)
     return digits;
 }
 
+/* Delivers the candidate found at window bytes [dstart, dend) of record `rec`. */
+static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t dend,
+                uint32_t field, const pii_candidate *c)
+{
+    piiscan_finding finding = {
+        .type = c->type,
+        .start = st->window.base + st->window.map[dstart],
+        .end = st->window.base + st->window.map[dend],
+        .line = line_of(st, rec, dstart),
+        .field = field,
+        .text = st->window.data + dstart,
+        .text_len = dend - dstart,
+        .confidence = c->confidence,
+        .detector = c->detector,
+    };
+    st->stats.findings++;
+    if (st->fn(&finding, st->user) != 0) {
+        pii_error_set(&st->err, PIISCAN_ERR_ABORTED, finding.start, finding.line,
+                      "stopped by the finding callback");
+        return fail(st, PIISCAN_ERR_ABORTED);
+    }
+    return PIISCAN_OK;
+}
+
 static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
                      enum pii_column column, pii_context *ctx)
 {
@@ -249,25 +285,21 @@ static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field 
         const pii_candidate *c = &st->candidates.v[i];
         size_t dstart = f->start + (nmap != NULL ? nmap[c->start] : c->start);
         size_t dend = f->start + (nmap != NULL ? nmap[c->end] : c->end);
-        piiscan_finding finding = {
-            .type = c->type,
-            .start = st->window.base + st->window.map[dstart],
-            .end = st->window.base + st->window.map[dend],
-            .line = line_of(st, rec, dstart),
-            .field = field,
-            .text = st->window.data + dstart,
-            .text_len = dend - dstart,
-            .confidence = c->confidence,
-            .detector = c->detector,
-        };
-        st->stats.findings++;
-        if (st->fn(&finding, st->user) != 0) {
-            pii_error_set(&st->err, PIISCAN_ERR_ABORTED, finding.start, finding.line,
-                          "stopped by the finding callback");
-            return fail(st, PIISCAN_ERR_ABORTED);
-        }
+        int rc = emit(st, rec, dstart, dend, field, c);
+        if (rc != PIISCAN_OK)
+            return rc;
     }
     return PIISCAN_OK;
+}
+
+/* The single digit that ends a header cell, spaces aside: 電話番号1 -> 1; else 0. */
+static uint8_t part_number(const char *s, size_t n)
+{
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n < 2 || s[n - 1] < '1' || s[n - 1] > '9' || (s[n - 2] >= '0' && s[n - 2] <= '9'))
+        return 0;
+    return (uint8_t)(s[n - 1] - '0');
 }
 
 /* A header row names at least two columns we know, and most of its non-empty cells are
@@ -286,6 +318,7 @@ static bool read_header(piiscan_stream *st, const pii_record *rec)
                                   &st->label_scratch);
         }
         st->columns[i] = (uint8_t)c;
+        st->parts[i] = part_number(st->window.data + f->start, f->end - f->start);
         known += c != PII_COL_NONE;
     }
     if (known < 2 || known * 10 < nonempty * 3)
@@ -294,16 +327,133 @@ static bool read_header(piiscan_stream *st, const pii_record *rec)
     return true;
 }
 
+/* Trims spaces from window bytes [*start, *end). */
+static void trim(const char *s, size_t *start, size_t *end)
+{
+    while (*start < *end && s[*start] == ' ')
+        (*start)++;
+    while (*end > *start && s[*end - 1] == ' ')
+        (*end)--;
+}
+
+/* Appends field f, which must be 1 to 5 ASCII or full-width digits, to `out`; false if not. */
+static bool append_digits(const piiscan_stream *st, const pii_field *f, char *out, size_t *len)
+{
+    size_t start = f->start;
+    size_t end = f->end;
+    trim(st->window.data, &start, &end);
+    const unsigned char *p = (const unsigned char *)st->window.data;
+    size_t digits = 0;
+    for (size_t i = start; i < end; digits++) {
+        if (digits == 5)
+            return false;
+        if (p[i] >= '0' && p[i] <= '9') {
+            out[(*len)++] = (char)p[i];
+            i++;
+        } else if (i + 2 < end && p[i] == 0xEF && p[i + 1] == 0xBC && p[i + 2] >= 0x90 &&
+                   p[i + 2] <= 0x99) { /* ０-９ */
+            out[(*len)++] = (char)('0' + p[i + 2] - 0x90);
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return digits > 0;
+}
+
+/* Rakuten's exports split phone numbers and postal codes over numbered columns (電話番号1-3,
+ * 郵便番号1-2): no part is personal data alone, together they are. Consecutive columns of
+ * one meaning numbered from 1 are joined with '-' and given to that type's detector; when it
+ * accepts the whole, every part is reported, each over its own field. */
+static int find_split_values(piiscan_stream *st, const pii_record *rec)
+{
+    size_t n = rec->nfields < st->ncolumns ? rec->nfields : st->ncolumns;
+    memset(st->split, 0, n * sizeof *st->split);
+    const piiscan_scanner *sc = st->sc;
+    for (size_t i = 0; i + 1 < n; i++) {
+        enum pii_column meaning = (enum pii_column)st->columns[i];
+        piiscan_type type = meaning == PII_COL_PHONE         ? PIISCAN_TYPE_PHONE
+                            : meaning == PII_COL_POSTAL_CODE ? PIISCAN_TYPE_POSTAL_CODE
+                                                             : 0;
+        if (type == 0 || st->parts[i] != 1)
+            continue;
+        size_t last = i;
+        while (last + 1 < n && last - i < 2 && st->columns[last + 1] == meaning &&
+               st->parts[last + 1] == st->parts[last] + 1)
+            last++;
+        if (last == i)
+            continue;
+        char joined[3 * 6];
+        size_t len = 0;
+        bool is_digits = true;
+        for (size_t k = i; k <= last && is_digits; k++) {
+            if (k > i)
+                joined[len++] = '-';
+            is_digits = append_digits(st, &rec->fields[k], joined, &len);
+        }
+        for (size_t d = 0; is_digits && d < sc->ndetectors; d++) {
+            if (sc->detectors[d]->type != type)
+                continue;
+            pii_unit unit = {
+                .text = joined,
+                .len = len,
+                .column = meaning,
+                .digits = len - (last - i),
+            };
+            st->candidates.len = 0;
+            int rc = sc->detectors[d]->scan(sc->state[d], st->match, &unit, &st->candidates);
+            if (rc != PIISCAN_OK)
+                return fail(st, rc);
+            pii_score_unit(&unit, &st->candidates, sc->opt.threshold);
+            if (st->candidates.len == 1 && st->candidates.v[0].start == 0 &&
+                st->candidates.v[0].end == len)
+                for (size_t k = i; k <= last; k++)
+                    st->split[k] = (struct split_part){type, st->candidates.v[0].confidence};
+        }
+        i = last;
+    }
+    return PIISCAN_OK;
+}
+
+/* One part of a split value: the whole field, spaces aside. */
+static int emit_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
+{
+    static const char *const detectors[] = {
+        [PIISCAN_TYPE_PHONE] = "phone/split",
+        [PIISCAN_TYPE_POSTAL_CODE] = "postal/split",
+    };
+    size_t start = rec->fields[i].start;
+    size_t end = rec->fields[i].end;
+    trim(st->window.data, &start, &end);
+    pii_candidate c = {
+        .type = st->split[i].type,
+        .confidence = st->split[i].confidence,
+        .detector = detectors[st->split[i].type],
+    };
+    return emit(st, rec, start, end, (uint32_t)(i + 1), &c);
+}
+
 /* The words that support a finding are looked for near it: in its own field and the field
  * before it (a key-value row: 個人番号,1234 5678 9018), or in its text line. Wider windows
  * mostly add noise: a product name with カード in it says nothing about the next field. */
 static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_columns)
 {
     bool is_delimited = st->stats.format != PIISCAN_FORMAT_TEXT;
+    if (has_columns) {
+        int rc = find_split_values(st, rec);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
     for (size_t i = 0; i < rec->nfields; i++) {
         enum pii_column column = PII_COL_NONE;
         if (has_columns && i < st->ncolumns)
             column = (enum pii_column)st->columns[i];
+        if (column != PII_COL_NONE && st->split[i].type != 0) {
+            int rc = emit_split_part(st, rec, i);
+            if (rc != PIISCAN_OK)
+                return rc;
+            continue;
+        }
         size_t near = rec->fields[i > 0 ? i - 1 : 0].start;
         pii_context ctx = {
             .record = st->window.data + near,

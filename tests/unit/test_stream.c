@@ -423,3 +423,31 @@ Test(stream, every_reader_in_every_encoding_finds_the_same_values)
         }
     }
 }
+
+Test(stream, values_split_over_numbered_columns_are_found_part_by_part)
+{
+    /* Rakuten's layout: 電話番号1-3 and 郵便番号1-2. The second row is no phone (no 012
+     * area code takes 4567-8901) and no postal code (999-9999 does not exist). */
+    const char *csv = "注文番号,注文者電話番号1,注文者電話番号2,注文者電話番号3,注文者郵便番号1,"
+                      "注文者郵便番号2\n"
+                      "382930-20220705-0123456789,070,9347,0783,802,0001\n"
+                      "382930-20220705-0123456790,012,4567,8901,999,9999\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), 5, NULL), PIISCAN_OK);
+    cr_assert_eq(got.n, 5, "three phone parts and two postal parts in row 2 only");
+    static const char *const texts[] = {"070", "9347", "0783", "802", "0001"};
+    for (size_t i = 0; i < got.n; i++) {
+        cr_expect_str_eq(got.text[i], texts[i], "part %zu", i);
+        cr_expect_eq(got.field[i], i + 2, "part %zu is its own field", i);
+        cr_expect_eq(got.type[i], i < 3 ? PIISCAN_TYPE_PHONE : PIISCAN_TYPE_POSTAL_CODE);
+        const char *at = strstr(csv, "\n382930-20220705-0123456789,") + 28;
+        cr_expect_eq(got.start[i], (uint64_t)(strstr(at, texts[i]) - csv), "offset of %s",
+                     texts[i]);
+    }
+}
+
+Test(stream, numbered_columns_of_other_meanings_are_not_joined)
+{
+    const char *csv = "商品番号1,商品番号2,商品番号3\n070,9347,0783\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(got.n, 0, "product numbers that look like phone parts are not joined");
+}
