@@ -149,8 +149,14 @@ static void phone_plan(const unsigned char *s, size_t n, size_t ndigits, size_t 
         k++;
     }
     size_t national = ndigits - cc;
-    /* Ungrouped: "090" of 09012345678; "90" after +81, which drops the leading 0. */
+    /* Ungrouped: "090" of 09012345678; "90" after +81, which drops the leading 0; "03" of
+     * 0312345678, since 03, 04 and 06 are the two-digit area codes and a third digit would
+     * be the subscriber's. */
     size_t h = is_grouped ? first_group : is_intl ? 2 : 3;
+    unsigned second = nth_digit(s, n, 1);
+    if (!is_grouped && !is_intl && national == 10 && nth_digit(s, n, 0) == 0 &&
+        (second == 3 || second == 4 || second == 6))
+        h = 2;
     if (h > PHONE_HEAD_MAX_DIGITS)
         h = PHONE_HEAD_MAX_DIGITS;
     /* A short or oddly grouped number still gets at least one hidden digit. */
