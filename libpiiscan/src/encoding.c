@@ -454,6 +454,8 @@ static int feed(pii_decoder *d, const unsigned char *s, size_t n, uint64_t pos, 
         }
         size_t skip = used - d->carry_len;
         d->carry_len = 0;
+        if (skip == n) /* also when s is NULL at the end of input: no pointer arithmetic */
+            return PIISCAN_OK;
         s += skip;
         n -= skip;
         pos += skip;

@@ -359,6 +359,27 @@ ParameterizedTest(struct chunk_case *c, encoding, any_chunking_gives_the_same_te
 
 /* ------------------------------------------------------------------------------------------ */
 
+Test(encoding, odd_utf16_tail_split_across_pushes_ends_as_one_invalid_unit)
+{
+    /* "ab" and half a unit, cut inside the second unit, then the end of input (buf NULL):
+     * the carried byte is finished from nothing. Under UBSan this once stepped a NULL
+     * pointer forward. */
+    static const unsigned char bytes[] = {'a', 0, 'b', 0, 'c'};
+    pii_decoder d;
+    pii_decoder_init(&d, tables);
+    pii_decoder_reset(&d, PIISCAN_ENCODING_UTF16LE, 0);
+    pii_text out = {0};
+    cr_assert_eq(pii_decoder_push(&d, bytes, 3, false, &out), PIISCAN_OK);
+    cr_assert_eq(pii_decoder_push(&d, bytes + 3, 2, false, &out), PIISCAN_OK);
+    cr_assert_eq(pii_decoder_push(&d, NULL, 0, true, &out), PIISCAN_OK);
+    cr_expect_eq(d.errors, 1, "the lone last byte is one invalid sequence");
+    cr_expect(out.len == 5 && memcmp(out.data, "ab\xef\xbf\xbd", 5) == 0,
+              "ab then U+FFFD, got %zu bytes", out.len);
+    cr_expect_eq(out.map[out.len], 5, "the end maps to the end of the input");
+    pii_text_free(&out);
+    pii_decoder_free(&d);
+}
+
 Test(encoding, utf16le_csv_with_bom_decodes_with_offsets_after_the_bom)
 {
     static const char csv[] = "氏名,電話\r\n山田 太郎,03-1234-5678\r\n";
