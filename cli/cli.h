@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <piiscan.h>
 
@@ -37,6 +38,11 @@ void cli_message(const char *path, const char *fmt, ...) __attribute__((format(p
 int cmd_scan(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
+/* cmd_redact.c                                                                               */
+
+int cmd_redact(int argc, char **argv);
+
+/* ------------------------------------------------------------------------------------------ */
 /* walk.c: the files to scan, from the paths on the command line                              */
 
 /** What the walk found. A non-zero return from any callback stops the walk, which then
@@ -50,7 +56,14 @@ struct walk_ops {
     int (*error)(void *user, const char *path, int errnum);
     /** A path left out on purpose; reason is static ("symbolic link", "fifo" ...). */
     int (*skip)(void *user, const char *path, const char *reason);
+    /** Optional: asked before a directory is walked; a non-NULL (static) reason leaves it
+     *  out, through skip(). redact -o leaves out its own output directory with it. */
+    const char *(*exclude_dir)(void *user, const char *path, const struct stat *sb);
 };
+
+/** True for the names of piiscan's temporary files, ".NAME.piiscan-XXXXXX.tmp" (X a letter
+ *  or digit): the walk leaves them out, and redact removes those a killed run left. */
+bool walk_is_temp_name(const char *name);
 
 /** Walks one command-line path: a file is passed on, a directory is walked recursively with
  *  its entries in byte order of their names. Symbolic links inside directories are not

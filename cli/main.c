@@ -24,6 +24,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"scan", cmd_scan, "report findings"},
+    {"redact", cmd_redact, "replace findings in place or in a copy"},
     {"help", cmd_help, "show the help of a command"},
 };
 

@@ -6,7 +6,9 @@
  * command line is followed if it is a symbolic link, as grep -r does; links met inside a
  * directory are not, which also keeps a link cycle from looping. Fifos, sockets and devices
  * inside directories are skipped: reading one could block or never end.
- * Hidden files are scanned like any other: personal data hides there too.
+ * Hidden files are scanned like any other: personal data hides there too, but for piiscan's
+ * own temporary files, which a killed redact may leave: a partial redacted copy, or a second
+ * link to a file that is scanned under its own name.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -141,10 +143,16 @@ static int walk_dir(const struct walk_ops *ops, void *user, const char *path, bo
             break;
         }
         struct stat sb;
+        const char *excluded = NULL;
         if (lstat(child, &sb) < 0)
             rc = ops->error(user, child, errno);
+        else if (S_ISDIR(sb.st_mode) && ops->exclude_dir != NULL &&
+                 (excluded = ops->exclude_dir(user, child, &sb)) != NULL)
+            rc = ops->skip(user, child, excluded);
         else if (S_ISDIR(sb.st_mode))
             rc = walk_dir(ops, user, child, false);
+        else if (S_ISREG(sb.st_mode) && walk_is_temp_name(names[i]))
+            rc = ops->skip(user, child, "piiscan temporary file");
         else if (S_ISREG(sb.st_mode))
             rc = ops->file(user, child, false);
         else if (S_ISLNK(sb.st_mode))
@@ -157,6 +165,25 @@ static int walk_dir(const struct walk_ops *ops, void *user, const char *path, bo
     return rc;
 }
 
+/* ".piiscan-" 6 letters or digits ".tmp", after a dot and at least one character. */
+#define TEMP_SUFFIX_CHARS 19
+
+bool walk_is_temp_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 2 + TEMP_SUFFIX_CHARS || name[0] != '.')
+        return false;
+    const char *s = name + n - TEMP_SUFFIX_CHARS;
+    if (memcmp(s, ".piiscan-", 9) != 0 || memcmp(s + 15, ".tmp", 4) != 0)
+        return false;
+    for (size_t i = 9; i < 15; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return false;
+    }
+    return true;
+}
+
 int walk_path(const struct walk_ops *ops, void *user, const char *path)
 {
     if (strcmp(path, "-") == 0)
@@ -164,6 +191,10 @@ int walk_path(const struct walk_ops *ops, void *user, const char *path)
     struct stat sb;
     if (stat(path, &sb) < 0)
         return ops->error(user, path, errno);
+    const char *excluded = NULL;
+    if (S_ISDIR(sb.st_mode) && ops->exclude_dir != NULL &&
+        (excluded = ops->exclude_dir(user, path, &sb)) != NULL)
+        return ops->skip(user, path, excluded);
     if (S_ISDIR(sb.st_mode))
         return walk_dir(ops, user, path, true);
     /* A pipe named on the command line is what `piiscan scan <(zcat orders.csv.gz)` gives. */

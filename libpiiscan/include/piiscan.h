@@ -123,9 +123,15 @@ typedef enum piiscan_format {
     PIISCAN_FORMAT_TEXT = 1,   /* lines */
     PIISCAN_FORMAT_CSV = 2,    /* RFC 4180, delimiter sniffed (comma, semicolon, pipe) */
     PIISCAN_FORMAT_TSV = 3,    /* tab-separated, with CSV quoting */
-    PIISCAN_FORMAT_XLSX = 4,   /* Office Open XML workbook */
+    PIISCAN_FORMAT_XLSX = 4,   /* Office Open XML workbook (may be forced); see below */
     PIISCAN_FORMAT_BINARY = 5, /* not text: skipped, see piiscan_stats.skip_reason */
 } piiscan_format;
+
+/* Workbooks are zip packages, read from their end: piiscan_stream_scan_fd() and
+ * piiscan_stream_scan_buffer() read them in place, while through piiscan_stream_feed() a
+ * workbook is held in memory until finish, 64 MiB at most (PIISCAN_ERR_LIMIT past that). In a
+ * workbook, stats.records counts rows, stats.fields cells with text, and header_line is the
+ * row of the first header found. */
 
 /** "auto", "text", "csv", "tsv", "xlsx", "binary". Static string. */
 PIISCAN_API const char *piiscan_format_name(piiscan_format format);
@@ -165,11 +171,12 @@ PIISCAN_API void piiscan_scanner_free(piiscan_scanner *sc);
 
 typedef struct piiscan_finding {
     piiscan_type type;
-    uint64_t start, end; /* bytes of the original input, end exclusive */
+    uint64_t start, end; /* bytes of the original input, end exclusive; in xlsx, bytes of the
+                            cell text as UTF-8 */
     uint64_t line;       /* 1-based physical line of start; 0 in xlsx */
     uint32_t field;      /* 1-based CSV/TSV field; 0 when not delimited */
     const char *sheet;   /* xlsx only ("Orders"); NULL otherwise */
-    const char *cell;    /* xlsx only ("C12"); NULL otherwise */
+    const char *cell;    /* xlsx only ("C12", "comment:C12", "creator"); NULL otherwise */
     const char *text;    /* the span decoded to UTF-8; not NUL-terminated */
     size_t text_len;
     double confidence;    /* 0..1 */
@@ -238,6 +245,161 @@ PIISCAN_API const piiscan_error *piiscan_stream_error(const piiscan_stream *st);
 PIISCAN_API const piiscan_stats *piiscan_stream_stats(const piiscan_stream *st);
 /** Frees a stream; NULL does nothing. */
 PIISCAN_API void piiscan_stream_free(piiscan_stream *st);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Redaction                                                                                  */
+/*
+ * Outline of a redaction (each step after a scanner exists, as for a scan):
+ *   1. piiscan_redact_options_new(), then piiscan_redact_options_set_*() to taste.
+ *   2. piiscan_redactor_new(scanner, options): one per thread, like a stream (it owns one).
+ *      The options may be freed now.
+ *   3. Per input: piiscan_redactor_scan_fd() (pass 1: the findings become edits), then
+ *      piiscan_redactor_write_fd() (pass 2: the input is copied to a write callback with each
+ *      edit applied), then piiscan_redactor_verify_fd() on the output before trusting it.
+ *      piiscan_redactor_redact_fd() does passes 1 and 2; the _buffer functions do the same
+ *      on memory.
+ *   4. piiscan_redactor_free(), then piiscan_scanner_free().
+ *
+ * Only the bytes of a finding's span change; every other byte, the byte order mark and the
+ * line ends included, is copied as it was. Replacements are written in the input's own
+ * encoding and never contain a delimiter, a quote, a line end or a NUL.
+ * Memory: the edits are kept from pass 1 to pass 2, about 40 bytes per finding, plus the
+ * stream's bounded buffers; the input itself is never held whole.
+ */
+
+/** How a span is replaced. */
+typedef enum piiscan_mask {
+    /* Every character becomes a mask character of the same display width: '*' for a
+     * half-width character (ASCII, half-width katakana, accented Latin letters), '＊' for a
+     * full-width one (CJK, kana, full-width forms, and the signs CP932 writes in two bytes). */
+    PIISCAN_MASK_FULL = 1,
+    /* As FULL, but what identifies no one is kept as it was, and so are the separators
+     * ('-', spaces, parentheses and their full-width and dash look-alikes): a phone number
+     * keeps its first group (the area code or mobile prefix, after any +81) and its last four
+     * digits; a postal code its first three digits; an e-mail address its '@' and domain; an
+     * address its prefecture and municipality (市区町村, with the ward of a designated city
+     * and the 郡 of a town); a card number its last four digits; a name and a My Number
+     * nothing. A number too short to keep that much is masked whole. */
+    PIISCAN_MASK_PARTIAL = 2,
+    /* The span becomes a keyed pseudonym, TAG_ then 16 of the letters bdfghjklmnpqrstw (64
+     * bits of keyed BLAKE2b, four bits a letter): PHN_ (phone), EML_ (e-mail), PSTL_ (postal
+     * code), MNB_ (My Number), CRD_ (card), NM_ (name), ADR_ (address). The hash is over the
+     * normalised value (a phone number's national digits, a lower-cased e-mail address, the
+     * digits of a postal code, My Number or card number, and other values with full-width
+     * forms folded and spaces removed), so the same value gives the same token in every file
+     * and every encoding, and records can still be joined. Letters only, no digits and no
+     * word the column headers or keywords know: a token never looks like a number or context
+     * to a later scan. Display width is not kept. Needs
+     * piiscan_redact_options_set_token_key(). */
+    PIISCAN_MASK_TOKEN = 3,
+} piiscan_mask;
+
+typedef struct piiscan_redact_options piiscan_redact_options; /* mutable builder */
+typedef struct piiscan_redactor piiscan_redactor;             /* per-thread; one input at a time */
+
+/** Redaction options with the defaults: PIISCAN_MASK_FULL, mask characters "*" and "＊",
+ *  no key. *out is written only on success. PIISCAN_ERR_NOMEM. */
+PIISCAN_API int piiscan_redact_options_new(piiscan_redact_options **out);
+/** Frees the options and wipes the key they hold; NULL does nothing. */
+PIISCAN_API void piiscan_redact_options_free(piiscan_redact_options *ro);
+/** Chooses the mask style. PIISCAN_ERR_INVALID for a value not in piiscan_mask. */
+PIISCAN_API int piiscan_redact_options_set_mask(piiscan_redact_options *ro, piiscan_mask mask);
+/** The mask characters, each one character of NUL-terminated UTF-8 (copied): `narrow` for
+ *  half-width characters, an ASCII sign below '@' (! # $ % & ( ) * . / : < > ?, bytes that
+ *  no CP932 character can end with); `wide` for the others, a character of display width 2.
+ *  Either may be NULL to keep the current one. Refused with PIISCAN_ERR_INVALID: more or
+ *  less than one character, a letter or digit (in any width), a space, a control character,
+ *  a delimiter or quote (, ; | TAB " ' \), '=', '+', '-' and '@' (they make a spreadsheet read
+ *  a cell as a formula or an address), a character of the other width, and a character
+ *  whose CP932 or EUC-JP bytes contain one of those. PIISCAN_ERR_ENCODING when CP932 or
+ *  EUC-JP cannot hold it. */
+PIISCAN_API int piiscan_redact_options_set_mask_chars(piiscan_redact_options *ro,
+                                                      const char *narrow, const char *wide);
+/** The secret of PIISCAN_MASK_TOKEN: at least 32 bytes, at most 1 MiB, copied (the options
+ *  and the redactor wipe their copies when freed). The hashing key is BLAKE2b-256 of these
+ *  bytes (keyed with the label "piiscan token key v1"), so any length gives a full-strength
+ *  key; a token is the first 8 bytes of BLAKE2b-128 under that key over "TYPE:VALUE", TYPE as
+ *  piiscan_type_name() gives it. Keep the key out of command lines and logs: whoever has it
+ *  can test guesses of a value against its token. PIISCAN_ERR_INVALID, PIISCAN_ERR_NOMEM. */
+PIISCAN_API int piiscan_redact_options_set_token_key(piiscan_redact_options *ro,
+                                                     const unsigned char *key, size_t len);
+
+/** What a redaction did, or (after scan only) would do. Owned by the redactor; valid until
+ *  its next scan or free. Fields are only ever appended. */
+typedef struct piiscan_redact_stats {
+    uint64_t spans;             /* spans replaced (after scan: to be replaced) */
+    uint64_t spans_by_type[16]; /* the same, indexed by piiscan_type; [0] unused */
+    uint64_t bytes_in;          /* bytes of the input */
+    uint64_t bytes_out;         /* bytes written (0 until written) */
+    piiscan_encoding encoding;  /* of the input, and so of the masks */
+    piiscan_format format;
+    bool has_bom;
+    const char *skip_reason; /* static; non-NULL when the input was not scanned (binary):
+                              * nothing is replaced and it is copied unchanged */
+    uint64_t decode_errors;  /* byte sequences of the input invalid in its encoding; a mask
+                              * after a broken CP932/EUC-JP lead byte may pair with it, which
+                              * verification then reports */
+} piiscan_redact_stats;
+
+/** Receives the output of a redaction, in order, in pieces of any size. Return non-zero to
+ *  stop: the redaction then fails with PIISCAN_ERR_IO (the callback may set errno, which is
+ *  reported). */
+typedef int (*piiscan_write_fn)(const void *buf, size_t len, void *user);
+
+/** A redactor for one thread: it owns a private stream of `sc` (which must outlive it) and
+ *  copies what it needs of `ro` (which may be freed afterwards); the mask characters are
+ *  encoded for every encoding here, once. Starts libsodium (sodium_init(), which is
+ *  idempotent and thread-safe). Errors go to *err when not NULL:
+ *  PIISCAN_ERR_NOMEM; PIISCAN_ERR_INVALID for PIISCAN_MASK_TOKEN without a key;
+ *  PIISCAN_ERR_ENCODING when iconv cannot encode the mask characters; PIISCAN_ERR_INTERNAL
+ *  when the hash library cannot start. *out is written only on success. */
+PIISCAN_API int piiscan_redactor_new(const piiscan_scanner *sc, const piiscan_redact_options *ro,
+                                     piiscan_redactor **out, piiscan_error *err);
+/** Frees a redactor and wipes its key; NULL does nothing. */
+PIISCAN_API void piiscan_redactor_free(piiscan_redactor *rd);
+/** Pass 1: scans the input read from `fd` (from its current offset to the end) and keeps its
+ *  findings as edits; the offset is then put back. `src` as for piiscan_stream_begin. The
+ *  input must be seekable and text (CSV, TSV, lines): PIISCAN_ERR_UNSUPPORTED for a pipe or
+ *  terminal and for a workbook. Otherwise the errors of piiscan_stream_scan_fd, with details
+ *  in piiscan_redactor_error(). */
+PIISCAN_API int piiscan_redactor_scan_fd(piiscan_redactor *rd, int fd, const piiscan_source *src);
+/** Pass 1 over a buffer. */
+PIISCAN_API int piiscan_redactor_scan_buffer(piiscan_redactor *rd, const void *buf, size_t len,
+                                             const piiscan_source *src);
+/** Pass 2: reads the input scanned by piiscan_redactor_scan_fd() again, from the same
+ *  offset, and hands it to `write` with every edit applied. PIISCAN_ERR_STATE without a
+ *  successful scan just before; PIISCAN_ERR_IO on a read error, when `write` refuses, or
+ *  when the input is not the length it had in pass 1 (it changed in between). A failed
+ *  write may have delivered part of the output: discard it. */
+PIISCAN_API int piiscan_redactor_write_fd(piiscan_redactor *rd, int fd, piiscan_write_fn write,
+                                          void *user);
+/** Pass 2 over the buffer given to piiscan_redactor_scan_buffer(), which must be unchanged. */
+PIISCAN_API int piiscan_redactor_write_buffer(piiscan_redactor *rd, const void *buf, size_t len,
+                                              piiscan_write_fn write, void *user);
+/** piiscan_redactor_scan_fd() then piiscan_redactor_write_fd(). */
+PIISCAN_API int piiscan_redactor_redact_fd(piiscan_redactor *rd, int fd, const piiscan_source *src,
+                                           piiscan_write_fn write, void *user);
+/** piiscan_redactor_scan_buffer() then piiscan_redactor_write_buffer(). */
+PIISCAN_API int piiscan_redactor_redact_buffer(piiscan_redactor *rd, const void *buf, size_t len,
+                                               const piiscan_source *src, piiscan_write_fn write,
+                                               void *user);
+/** Checks an output of the last pass 2 against its input, both read from their current
+ *  offsets (which are left where they were): every byte outside the edits is the same; a
+ *  new scan of the output, in the input's encoding and format, finds nothing that overlaps
+ *  a replaced span; and it has the same records, fields, lines, decoding errors, encoding,
+ *  format, delimiter and byte order mark. PIISCAN_OK when all hold; PIISCAN_ERR_INTERNAL
+ *  with the first difference in piiscan_redactor_error() when one does not (a redaction
+ *  that does not verify must not replace anything); PIISCAN_ERR_IO on a read error;
+ *  PIISCAN_ERR_STATE without a pass 2 just before. */
+PIISCAN_API int piiscan_redactor_verify_fd(piiscan_redactor *rd, int original_fd, int output_fd);
+/** The same check on memory. */
+PIISCAN_API int piiscan_redactor_verify_buffer(piiscan_redactor *rd, const void *original,
+                                               size_t original_len, const void *output,
+                                               size_t output_len);
+/** Facts about the current input's redaction. Owned by the redactor. */
+PIISCAN_API const piiscan_redact_stats *piiscan_redactor_stats(const piiscan_redactor *rd);
+/** The last error of the redactor: code PIISCAN_OK when there is none. Owned by it. */
+PIISCAN_API const piiscan_error *piiscan_redactor_error(const piiscan_redactor *rd);
 
 #ifdef __cplusplus
 }

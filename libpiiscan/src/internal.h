@@ -467,4 +467,73 @@ struct piiscan_scanner {
     size_t ndetectors;
 };
 
+/* ------------------------------------------------------------------------------------------ */
+/* stream.c: units of a workbook, delivered by read_xlsx.c                                    */
+
+/** One unit of a workbook: a cell's text, the phonetic reading of a cell, a comment, an
+ *  author, a document property. The findings in it carry the sheet of the last
+ *  pii_stream_sheet_begin() and `ref` as their cell, and offsets `offset` + their place in
+ *  `text`: a reading follows its cell's visible text (see read_xlsx.c). */
+typedef struct pii_cell {
+    const char *text; /* UTF-8, borrowed for the call */
+    size_t len;
+    size_t offset;   /* of text in the cell text as findings count it */
+    uint32_t column; /* 0-based (A = 0): the header's meaning of the column applies */
+    const char *ref; /* "C12", "comment:C12", "creator": NUL-terminated, borrowed */
+} pii_cell;
+
+/** Starts a sheet (or "docProps"): forgets the header row of the last one. `sheet` is
+ *  borrowed until the next call or the end of the input. */
+void pii_stream_sheet_begin(piiscan_stream *st, const char *sheet);
+/** Scans the units of one row (1-based `row`), left to right: the first rows of a sheet are
+ *  looked at for a header row, as in CSV, and later cells get their column's meaning.
+ *  A unit whose offset is not 0 (a reading) is no header label. PIISCAN_ERR_* as feed. */
+int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells, size_t n);
+/** Scans one unit outside the rows (a comment, an author, a property) with the meaning
+ *  `column` (PII_COL_NAME for an author). */
+int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_column column);
+
+/* ------------------------------------------------------------------------------------------ */
+/* read_xlsx.c, cfb.c: packages that need random access                                       */
+
+/* Limits against zip bombs and hostile packages; each is a PIISCAN_ERR_LIMIT naming it. */
+#define PII_XLSX_MAX_ENTRIES      10000
+#define PII_XLSX_MAX_TOTAL_BYTES  (UINT64_C(1) << 30)   /* uncompressed, all parts read */
+#define PII_XLSX_MAX_RATIO        100                   /* uncompressed : compressed, per part */
+#define PII_XLSX_RATIO_MIN_BYTES  (UINT64_C(1) << 20)   /* parts smaller than this may be denser */
+#define PII_XLSX_MAX_ROW_CELLS    16384                 /* Excel's columns A..XFD */
+#define PII_XLSX_MAX_SHARED_BYTES (UINT64_C(256) << 20) /* the shared strings, kept whole */
+#define PII_XLSX_MAX_TOKEN_BYTES  (UINT64_C(16) << 20)  /* XML without an event: one token */
+/* A package fed in chunks (piiscan_stream_feed) is held in memory until finish, since a zip
+ * is read from its end; past this, PIISCAN_ERR_LIMIT says to scan it from a file. */
+#define PII_PACKAGE_FEED_MAX_BYTES ((size_t)64 << 20)
+
+/** Where a package is read: buf[0..len) when buf is not NULL, else fd from `offset` (with
+ *  pread, so the descriptor's position is not used), `len` bytes. */
+typedef struct pii_package {
+    const unsigned char *buf;
+    int fd;
+    uint64_t offset;
+    uint64_t len;
+} pii_package;
+
+/** Reads up to n bytes at `at`; returns the bytes read (short only at the end), or -1 with
+ *  errno set. */
+int64_t pii_package_read(const pii_package *pkg, uint64_t at, void *out, size_t n);
+
+/** Scans an xlsx package (zip) into `st`: document properties, then each sheet in workbook
+ *  order (hidden ones too) with its comments. A zip that holds no workbook sets *skip_reason
+ *  (static) and returns PIISCAN_OK. Errors go to *err: PIISCAN_ERR_FORMAT (corrupt zip or
+ *  XML, naming the part), PIISCAN_ERR_LIMIT, PIISCAN_ERR_UNSUPPORTED (an encrypted entry),
+ *  PIISCAN_ERR_NOMEM, PIISCAN_ERR_IO, or the stream's own. `max_cell_bytes` bounds a cell. */
+int pii_xlsx_scan(piiscan_stream *st, const pii_package *pkg, size_t max_cell_bytes,
+                  const char **skip_reason, piiscan_error *err);
+
+/** Says what an OLE2 (CFB) container holds, from the names in its directory: always an
+ *  error (PIISCAN_ERR_UNSUPPORTED "encrypted workbook: cannot scan" for an EncryptedPackage,
+ *  "legacy .xls workbook: not supported" for a Workbook or Book stream), except for a
+ *  container with neither, which sets *skip_reason (static; another Office file) and
+ *  returns PIISCAN_OK. */
+int pii_cfb_classify(const pii_package *pkg, const char **skip_reason, piiscan_error *err);
+
 #endif /* PIISCAN_INTERNAL_H */

@@ -8,10 +8,16 @@
  * cut into units, detected, scored and delivered, then dropped from the window. So memory
  * depends on the chunk size and the longest record, never on the size of the input, and a
  * match that straddles two chunks is seen once, whole, inside its record.
+ *
+ * A workbook (a zip, or an OLE2 container) is no stream of records: it is read in place from
+ * a file or a buffer (or, fed in chunks, held until finish) by read_xlsx.c and cfb.c, whose
+ * cells come back through pii_stream_scan_row() and pii_stream_scan_cell() to the same
+ * detection and scoring, with their sheet and cell as their place.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -25,12 +31,13 @@ struct split_part {
 };
 
 enum phase {
-    PHASE_IDLE,   /* no input begun */
-    PHASE_HEAD,   /* collecting the first bytes */
-    PHASE_BODY,   /* decoding and scanning */
-    PHASE_SKIP,   /* recognised as binary: input is counted and dropped */
-    PHASE_DONE,   /* finished */
-    PHASE_FAILED, /* an error; refuses input until the next begin */
+    PHASE_IDLE,    /* no input begun */
+    PHASE_HEAD,    /* collecting the first bytes */
+    PHASE_BODY,    /* decoding and scanning */
+    PHASE_SKIP,    /* recognised as binary: input is counted and dropped */
+    PHASE_PACKAGE, /* a workbook fed in chunks: held until finish (a zip is read from its end) */
+    PHASE_DONE,    /* finished */
+    PHASE_FAILED,  /* an error; refuses input until the next begin */
 };
 
 struct piiscan_stream {
@@ -66,6 +73,16 @@ struct piiscan_stream {
     /* pii_score_column_may_report for each meaning at the scanner's threshold, asked once
      * rather than for every field. */
     bool column_may_report[PII_COL_COUNT];
+
+    /* Workbooks (read_xlsx.c): the sheet of the current units, rows of it seen so far, the
+     * text of a cell and the one before it (its context), and a package fed in chunks. */
+    const char *sheet;
+    uint64_t sheet_rows;
+    char *near;
+    size_t near_cap;
+    unsigned char *package;
+    size_t package_len;
+    size_t package_cap;
 
     pii_text norm;
     pii_text context_scratch;
@@ -122,6 +139,8 @@ void piiscan_stream_free(piiscan_stream *st)
     free(st->parts);
     free(st->split);
     free(st->read_buf);
+    free(st->near);
+    free(st->package);
     free(st);
 }
 
@@ -169,8 +188,13 @@ int piiscan_stream_begin(piiscan_stream *st, const piiscan_source *src)
     st->is_header_found = false;
     st->ncolumns = 0;
     st->first_record_fields = 0;
+    st->sheet = NULL;
+    free(st->package); /* up to PII_PACKAGE_FEED_MAX_BYTES: not kept between inputs */
+    st->package = NULL;
+    st->package_len = 0;
+    st->package_cap = 0;
     st->phase = PHASE_HEAD;
-    if (st->forced_format == PIISCAN_FORMAT_XLSX || st->forced_format == PIISCAN_FORMAT_BINARY ||
+    if (st->forced_format == PIISCAN_FORMAT_BINARY ||
         (unsigned)st->forced_format > PIISCAN_FORMAT_BINARY ||
         (unsigned)st->forced_encoding > PIISCAN_ENCODING_UTF16BE) {
         st->phase = PHASE_FAILED;
@@ -238,15 +262,16 @@ static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t
     return PIISCAN_OK;
 }
 
-static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
-                     enum pii_column column, pii_context *ctx)
+/* Detects and scores one unit of decoded text[0..len): st->candidates then holds what is to
+ * be reported, sorted, with offsets in text (the folding undone). Used by every reader. */
+static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_t field,
+                       enum pii_column column, pii_context *ctx)
 {
-    size_t len = f->end - f->start;
+    st->candidates.len = 0;
     if (len == 0)
         return PIISCAN_OK;
     if (!st->column_may_report[column])
         return PIISCAN_OK;
-    const char *text = st->window.data + f->start;
     struct pii_survey sv = pii_survey(text, len);
     if (!sv.may_hold_findings)
         return PIISCAN_OK;
@@ -271,7 +296,6 @@ static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field 
         .ctx = ctx,
     };
     const piiscan_scanner *sc = st->sc;
-    st->candidates.len = 0;
     for (size_t i = 0; i < sc->ndetectors; i++) {
         int rc = sc->detectors[i]->scan(sc->state[i], st->match, &unit, &st->candidates);
         if (rc != PIISCAN_OK)
@@ -280,16 +304,24 @@ static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field 
     if (st->candidates.len == 0)
         return PIISCAN_OK;
     pii_score_unit(&unit, &st->candidates, sc->opt.threshold);
-
-    for (size_t i = 0; i < st->candidates.len; i++) {
-        const pii_candidate *c = &st->candidates.v[i];
-        size_t dstart = f->start + (nmap != NULL ? nmap[c->start] : c->start);
-        size_t dend = f->start + (nmap != NULL ? nmap[c->end] : c->end);
-        int rc = emit(st, rec, dstart, dend, field, c);
-        if (rc != PIISCAN_OK)
-            return rc;
+    if (nmap != NULL) {
+        for (size_t i = 0; i < st->candidates.len; i++) {
+            st->candidates.v[i].start = nmap[st->candidates.v[i].start];
+            st->candidates.v[i].end = nmap[st->candidates.v[i].end];
+        }
     }
     return PIISCAN_OK;
+}
+
+static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
+                     enum pii_column column, pii_context *ctx)
+{
+    int rc = detect_unit(st, st->window.data + f->start, f->end - f->start, field, column, ctx);
+    for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
+        const pii_candidate *c = &st->candidates.v[i];
+        rc = emit(st, rec, f->start + c->start, f->start + c->end, field, c);
+    }
+    return rc;
 }
 
 /* The single digit that ends a header cell, spaces aside: 電話番号1 -> 1; else 0. */
@@ -304,6 +336,11 @@ static uint8_t part_number(const char *s, size_t n)
 
 /* A header row names at least two columns we know, and most of its non-empty cells are
  * names we know: a data row with one label-like value (a key-value row) is not a header. */
+static bool is_header(size_t known, size_t nonempty)
+{
+    return known >= 2 && known * 10 >= nonempty * 3;
+}
+
 static bool read_header(piiscan_stream *st, const pii_record *rec)
 {
     size_t known = 0;
@@ -321,7 +358,7 @@ static bool read_header(piiscan_stream *st, const pii_record *rec)
         st->parts[i] = part_number(st->window.data + f->start, f->end - f->start);
         known += c != PII_COL_NONE;
     }
-    if (known < 2 || known * 10 < nonempty * 3)
+    if (!is_header(known, nonempty))
         return false;
     st->ncolumns = n;
     return true;
@@ -608,21 +645,190 @@ static int decode_and_scan(piiscan_stream *st, const unsigned char *buf, size_t 
     return scan_window(st, is_final);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Workbooks: units from read_xlsx.c, with their sheet and cell as their place                */
+
+void pii_stream_sheet_begin(piiscan_stream *st, const char *sheet)
+{
+    st->sheet = sheet;
+    st->sheet_rows = 0;
+    st->is_header_found = false;
+    st->ncolumns = 0;
+}
+
+/* Delivers the candidates detect_unit left for `cell`. */
+static int emit_cell(piiscan_stream *st, const pii_cell *cell)
+{
+    for (size_t i = 0; i < st->candidates.len; i++) {
+        const pii_candidate *c = &st->candidates.v[i];
+        piiscan_finding finding = {
+            .type = c->type,
+            .start = cell->offset + c->start,
+            .end = cell->offset + c->end,
+            .sheet = st->sheet,
+            .cell = cell->ref,
+            .text = cell->text + c->start,
+            .text_len = c->end - c->start,
+            .confidence = c->confidence,
+            .detector = c->detector,
+        };
+        st->stats.findings++;
+        if (st->fn(&finding, st->user) != 0) {
+            pii_error_set(&st->err, PIISCAN_ERR_ABORTED, UINT64_MAX, 0,
+                          "stopped by the finding callback");
+            return fail(st, PIISCAN_ERR_ABORTED);
+        }
+    }
+    return PIISCAN_OK;
+}
+
+/* A cell's context is its text and the cell's before it, as a CSV field's is. */
+static int scan_cell_near(piiscan_stream *st, const pii_cell *cell, const pii_cell *before,
+                          enum pii_column column)
+{
+    pii_context ctx = {
+        .record = cell->text, .record_len = cell->len, .scratch = &st->context_scratch};
+    if (before != NULL) {
+        size_t need = before->len + 1 + cell->len;
+        if (need > st->near_cap) {
+            char *near = realloc(st->near, need);
+            if (near == NULL)
+                return fail(st, PIISCAN_ERR_NOMEM);
+            st->near = near;
+            st->near_cap = need;
+        }
+        memcpy(st->near, before->text, before->len);
+        st->near[before->len] = '\t';
+        memcpy(st->near + before->len + 1, cell->text, cell->len);
+        ctx.record = st->near;
+        ctx.record_len = need;
+    }
+    int rc = detect_unit(st, cell->text, cell->len, 0, column, &ctx);
+    return rc != PIISCAN_OK ? rc : emit_cell(st, cell);
+}
+
+int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_column column)
+{
+    return scan_cell_near(st, cell, NULL, column);
+}
+
+/* read_header for a row of cells, which may skip columns. */
+static bool read_cell_header(piiscan_stream *st, const pii_cell *cells, size_t n)
+{
+    size_t known = 0;
+    size_t nonempty = 0;
+    size_t width = 0;
+    memset(st->columns, PII_COL_NONE, PII_MAX_COLUMNS * sizeof *st->columns);
+    memset(st->parts, 0, PII_MAX_COLUMNS * sizeof *st->parts);
+    for (size_t i = 0; i < n; i++) {
+        const pii_cell *cell = &cells[i];
+        if (cell->offset != 0 || cell->column >= PII_MAX_COLUMNS)
+            continue;
+        nonempty++;
+        enum pii_column c = pii_column_lookup(cell->text, cell->len, &st->label_scratch);
+        st->columns[cell->column] = (uint8_t)c;
+        known += c != PII_COL_NONE;
+        width = (size_t)cell->column + 1;
+    }
+    if (!is_header(known, nonempty))
+        return false;
+    st->ncolumns = width;
+    return true;
+}
+
+int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells, size_t n)
+{
+    st->stats.records++;
+    /* A header row is still scanned, column-blind, as in CSV. */
+    bool has_columns = st->is_header_found;
+    if (!st->is_header_found && ++st->sheet_rows <= PII_HEADER_SEARCH_RECORDS &&
+        read_cell_header(st, cells, n)) {
+        st->is_header_found = true;
+        if (st->stats.header_line == 0)
+            st->stats.header_line = row;
+    }
+    for (size_t i = 0; i < n; i++) {
+        st->stats.fields += cells[i].offset == 0;
+        enum pii_column column = PII_COL_NONE;
+        if (has_columns && cells[i].column < st->ncolumns)
+            column = (enum pii_column)st->columns[cells[i].column];
+        int rc = scan_cell_near(st, &cells[i], i > 0 ? &cells[i - 1] : NULL, column);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    return PIISCAN_OK;
+}
+
+/* A zip (xlsx) or an OLE2 container (encrypted workbook, .xls) is read at random, not as a
+ * stream of bytes; forcing XLSX takes any input for one. */
+static bool is_package(const piiscan_stream *st, const pii_head *head)
+{
+    if (st->forced_format == PIISCAN_FORMAT_XLSX)
+        return true;
+    return st->forced_format == PIISCAN_FORMAT_AUTO &&
+           (head->format == PIISCAN_FORMAT_XLSX || head->is_unsupported);
+}
+
+static int keep_package(piiscan_stream *st, const unsigned char *p, size_t len)
+{
+    if (len > PII_PACKAGE_FEED_MAX_BYTES - st->package_len) {
+        pii_error_set(&st->err, PIISCAN_ERR_LIMIT, UINT64_MAX, 0,
+                      "a workbook fed in chunks is held in memory, up to %zu MiB: scan it from "
+                      "a file or one buffer",
+                      PII_PACKAGE_FEED_MAX_BYTES >> 20);
+        return fail(st, PIISCAN_ERR_LIMIT);
+    }
+    if (st->package_len + len > st->package_cap) {
+        size_t cap = st->package_cap ? st->package_cap : PII_HEAD_BYTES * 16;
+        while (cap < st->package_len + len)
+            cap *= 2;
+        unsigned char *bigger = realloc(st->package, cap);
+        if (bigger == NULL)
+            return fail(st, PIISCAN_ERR_NOMEM);
+        st->package = bigger;
+        st->package_cap = cap;
+    }
+    memcpy(st->package + st->package_len, p, len);
+    st->package_len += len;
+    return PIISCAN_OK;
+}
+
+/* Scans a whole package; the stream is then done or failed. */
+static int scan_package(piiscan_stream *st, const pii_package *pkg)
+{
+    static const unsigned char cfb_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    unsigned char magic[8] = {0};
+    const char *skip_reason = NULL;
+    int rc;
+    if (pii_package_read(pkg, 0, magic, sizeof magic) == (int64_t)sizeof magic &&
+        memcmp(magic, cfb_magic, sizeof magic) == 0) {
+        st->stats.format = PIISCAN_FORMAT_BINARY;
+        rc = pii_cfb_classify(pkg, &skip_reason, &st->err);
+    } else {
+        st->stats.format = PIISCAN_FORMAT_XLSX;
+        st->stats.encoding = PIISCAN_ENCODING_UTF8;
+        rc = pii_xlsx_scan(st, pkg, st->sc->opt.max_record_bytes, &skip_reason, &st->err);
+    }
+    if (rc != PIISCAN_OK)
+        return fail(st, rc);
+    if (skip_reason != NULL) {
+        st->stats.format = PIISCAN_FORMAT_BINARY;
+        st->stats.encoding = PIISCAN_ENCODING_AUTO;
+        st->stats.skip_reason = skip_reason;
+    }
+    st->phase = PHASE_DONE;
+    return PIISCAN_OK;
+}
+
 /* The head is complete (or the input ended): decide what kind of input this is. */
 static int start_body(piiscan_stream *st, bool is_final)
 {
     pii_head head;
     pii_sniff_head(st->head, st->head_len, &head);
     bool is_forced_text = st->forced_format != PIISCAN_FORMAT_AUTO;
-    if (head.is_unsupported && !is_forced_text) {
-        st->phase = PHASE_FAILED;
-        return pii_error_set(&st->err, PIISCAN_ERR_UNSUPPORTED, 0, 0, "%s", head.reason);
-    }
-    if (head.format == PIISCAN_FORMAT_XLSX && !is_forced_text) {
-        st->stats.format = PIISCAN_FORMAT_XLSX;
-        st->phase = PHASE_FAILED;
-        return pii_error_set(&st->err, PIISCAN_ERR_UNSUPPORTED, 0, 0,
-                             "%s: workbooks are not supported by this version", head.reason);
+    if (is_package(st, &head)) {
+        st->phase = PHASE_PACKAGE;
+        return keep_package(st, st->head, st->head_len);
     }
     /* A forced encoding still skips binaries: only a forced format says "this is text". */
     if (head.format == PIISCAN_FORMAT_BINARY && !is_forced_text) {
@@ -649,10 +855,13 @@ int piiscan_stream_feed(piiscan_stream *st, const void *buf, size_t len)
 {
     if (st == NULL || (buf == NULL && len > 0))
         return PIISCAN_ERR_INVALID;
-    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP)
+    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP &&
+        st->phase != PHASE_PACKAGE)
         return PIISCAN_ERR_STATE;
     const unsigned char *p = buf;
     st->stats.bytes += len;
+    if (len == 0) /* buf may be NULL: nothing to copy or skip over */
+        return PIISCAN_OK;
     if (st->phase == PHASE_HEAD) {
         size_t take = PII_HEAD_BYTES - st->head_len;
         if (take > len)
@@ -669,6 +878,8 @@ int piiscan_stream_feed(piiscan_stream *st, const void *buf, size_t len)
     }
     if (st->phase == PHASE_SKIP || len == 0)
         return PIISCAN_OK;
+    if (st->phase == PHASE_PACKAGE)
+        return keep_package(st, p, len);
     return decode_and_scan(st, p, len, false);
 }
 
@@ -676,12 +887,22 @@ int piiscan_stream_finish(piiscan_stream *st)
 {
     if (st == NULL)
         return PIISCAN_ERR_INVALID;
-    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP)
+    if (st->phase != PHASE_HEAD && st->phase != PHASE_BODY && st->phase != PHASE_SKIP &&
+        st->phase != PHASE_PACKAGE)
         return PIISCAN_ERR_STATE;
     int rc = PIISCAN_OK;
-    if (st->phase == PHASE_HEAD)
+    bool was_head = st->phase == PHASE_HEAD;
+    if (was_head)
         rc = start_body(st, true);
-    else if (st->phase == PHASE_BODY)
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (st->phase == PHASE_PACKAGE) {
+        static const unsigned char nothing[1];
+        pii_package pkg = {
+            .buf = st->package != NULL ? st->package : nothing, .fd = -1, .len = st->package_len};
+        return scan_package(st, &pkg);
+    }
+    if (!was_head && st->phase == PHASE_BODY)
         rc = decode_and_scan(st, NULL, 0, true);
     if (rc != PIISCAN_OK)
         return rc;
@@ -695,8 +916,19 @@ int piiscan_stream_scan_buffer(piiscan_stream *st, const void *buf, size_t len,
                                const piiscan_source *src)
 {
     int rc = piiscan_stream_begin(st, src);
-    if (rc == PIISCAN_OK)
-        rc = piiscan_stream_feed(st, buf, len);
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (buf != NULL) {
+        /* A workbook in one buffer is read in place, not copied. */
+        pii_head head;
+        pii_sniff_head(buf, len < PII_HEAD_BYTES ? len : PII_HEAD_BYTES, &head);
+        if (is_package(st, &head)) {
+            st->stats.bytes = len;
+            pii_package pkg = {.buf = buf, .fd = -1, .len = len};
+            return scan_package(st, &pkg);
+        }
+    }
+    rc = piiscan_stream_feed(st, buf, len);
     if (rc == PIISCAN_OK)
         rc = piiscan_stream_finish(st);
     return rc;
@@ -712,6 +944,8 @@ int piiscan_stream_scan_fd(piiscan_stream *st, int fd, const piiscan_source *src
         if (st->read_buf == NULL)
             return fail(st, PIISCAN_ERR_NOMEM);
     }
+    /* A workbook in a regular file is read in place from here (pread), not fed. */
+    off_t start = lseek(fd, 0, SEEK_CUR);
     for (;;) {
         ssize_t n = read(fd, st->read_buf, READ_CHUNK_BYTES);
         if (n < 0 && errno == EINTR)
@@ -728,6 +962,16 @@ int piiscan_stream_scan_fd(piiscan_stream *st, int fd, const piiscan_source *src
             return rc;
         if (st->phase == PHASE_SKIP)
             break;
+        struct stat sb;
+        if (st->phase == PHASE_PACKAGE && start >= 0 && fstat(fd, &sb) == 0 &&
+            S_ISREG(sb.st_mode) && sb.st_size >= start) {
+            pii_package pkg = {
+                .fd = fd, .offset = (uint64_t)start, .len = (uint64_t)(sb.st_size - start)};
+            st->stats.bytes = pkg.len;
+            rc = scan_package(st, &pkg);
+            lseek(fd, 0, SEEK_END); /* as if read to the end, as for any other input */
+            return rc;
+        }
     }
     return piiscan_stream_finish(st);
 }

@@ -16,6 +16,12 @@
 #   expected.jsonl   the expected standard output (or expected.txt; none: empty)
 #   expected.stderr  the expected standard error (none: it must be empty)
 #   expected.exit    the expected exit status
+#   setup            a shell script run (sh setup) in the case's copy before the command, for
+#                    what the files above cannot make (modes, hard links, old stray files)
+#   check            a shell script run (sh check) in the case's copy after the command, to
+#                    look at the files it wrote; it fails the case by exiting non-zero and
+#                    says why on its output. Both see PIISCAN_BIN and CASE_DIR (the case's
+#                    directory in the source tree, as it was before the run)
 # Each case runs in a fresh copy of its directory, which is the working directory. Needs
 # PIISCAN_BIN (the built command), PIISCAN_SRCDIR and PIISCAN_TEST_DATA, as make check sets.
 # Prints PASS/FAIL per case and a count; exits non-zero when a case failed.
@@ -128,6 +134,9 @@ for case_dir in "$cases_dir"/*/; do
         args=$(cat "$case_dir/args")
         input=/dev/null
         [ -f "$tmp/stdin" ] && input=$tmp/stdin
+        if [ -f "$case_dir/setup" ]; then
+            (cd "$tmp" && CASE_DIR=$case_dir sh ./setup) >"$log" 2>&1 || ok=no
+        fi
         (
             cd "$tmp" || exit 99
             eval "set -- $args"
@@ -144,7 +153,13 @@ for case_dir in "$cases_dir"/*/; do
             compare "exit status" "$case_dir/expected.exit" "$out.exit" || ok=no
             compare "standard output" "$expected_out" "$out.stdout" || ok=no
             compare "standard error" "$expected_err" "$out.stderr" || ok=no
-        } >"$log" 2>&1
+            if [ -f "$case_dir/check" ]; then
+                (cd "$tmp" && CASE_DIR=$case_dir PIISCAN_BIN=$PIISCAN_BIN sh ./check) || {
+                    echo "--- check failed"
+                    ok=no
+                }
+            fi
+        } >>"$log" 2>&1
     fi
     if [ "$ok" = yes ]; then
         echo "PASS: $name"
