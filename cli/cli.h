@@ -72,6 +72,16 @@ bool walk_is_temp_name(const char *name);
 int walk_path(const struct walk_ops *ops, void *user, const char *path);
 
 /* ------------------------------------------------------------------------------------------ */
+/* option_values.c: values of the options scan and redact share                             */
+
+/** Each parses its option's value into the options (or *out); on a bad value it says why on
+ *  standard error, naming the option, and returns -1; else 0. */
+int parse_types(const char *arg, piiscan_options *opt);
+int parse_confidence(const char *arg, piiscan_options *opt);
+int parse_encoding(const char *arg, piiscan_encoding *out);
+int parse_record_bytes(const char *arg, piiscan_options *opt);
+
+/* ------------------------------------------------------------------------------------------ */
 /* mask.c: values shown without what identifies a person                                     */
 
 /** The masked form of a found value (UTF-8) for display, as a NUL-terminated string that

@@ -76,6 +76,8 @@ static const char help_text[] =
     "      --types=LIST          only these types, comma-separated (default: all)\n"
     "      --min-confidence=X    findings whose confidence is at least X (default 0.5)\n"
     "      --encoding=ENC        read every file as ENC (default: detected)\n"
+    "      --max-record-bytes=N  longest CSV/TSV record or text line held in memory\n"
+    "                            (default: 4M)\n"
     "\n"
     "Report:\n"
     "      --format=FORMAT       text (the default) or jsonl\n"
@@ -96,6 +98,7 @@ enum {
     OPT_TYPES,
     OPT_MIN_CONFIDENCE,
     OPT_ENCODING,
+    OPT_MAX_RECORD_BYTES,
     OPT_FORMAT,
 };
 
@@ -111,6 +114,7 @@ static const struct option long_options[] = {
     {"types", required_argument, NULL, OPT_TYPES},
     {"min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -150,52 +154,6 @@ static int usage_error(void)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Options (the scan options are parsed as cmd_scan.c parses them)                           */
-
-static int parse_types(const char *arg, piiscan_options *opt)
-{
-    unsigned types = 0;
-    const char *p = arg;
-    for (;;) {
-        size_t len = strcspn(p, ",");
-        char name[32];
-        piiscan_type type;
-        if (len == 0 || len >= sizeof name) {
-            cli_message(NULL, "--types: unknown type '%.*s'", (int)len, p);
-            return -1;
-        }
-        memcpy(name, p, len);
-        name[len] = '\0';
-        if (piiscan_type_from_name(name, &type) != PIISCAN_OK) {
-            cli_message(NULL,
-                        "--types: unknown type '%s' (expected name, address, phone, email, "
-                        "postal_code, my_number or credit_card)",
-                        name);
-            return -1;
-        }
-        types |= PIISCAN_TYPE_BIT(type);
-        if (p[len] == '\0')
-            break;
-        p += len + 1;
-    }
-    if (piiscan_options_set_types(opt, types) != PIISCAN_OK) {
-        cli_message(NULL, "--types: '%s' is not a usable set of types", arg);
-        return -1;
-    }
-    return 0;
-}
-
-static int parse_confidence(const char *arg, piiscan_options *opt)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(arg, &end);
-    if (end == arg || *end != '\0' || errno != 0 || !isfinite(x) || x < 0.0 || x > 1.0 ||
-        piiscan_options_set_threshold(opt, x) != PIISCAN_OK) {
-        cli_message(NULL, "--min-confidence: '%s' is not a number from 0 to 1", arg);
-        return -1;
-    }
-    return 0;
-}
 
 static int parse_mask(const char *arg, piiscan_redact_options *ro, piiscan_mask *mask)
 {
@@ -927,13 +885,10 @@ int cmd_redact(int argc, char **argv)
             rc = parse_confidence(optarg, opt);
             break;
         case OPT_ENCODING:
-            if (piiscan_encoding_from_name(optarg, &r.encoding) != PIISCAN_OK) {
-                cli_message(NULL,
-                            "--encoding: unknown encoding '%s' (expected UTF-8, CP932, "
-                            "EUC-JP, UTF-16LE or UTF-16BE)",
-                            optarg);
-                rc = -1;
-            }
+            rc = parse_encoding(optarg, &r.encoding);
+            break;
+        case OPT_MAX_RECORD_BYTES:
+            rc = parse_record_bytes(optarg, opt);
             break;
         case OPT_FORMAT:
             if (strcmp(optarg, "jsonl") == 0) {

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * option_values.c - the values of the options that scan and redact share (--types,
+ * --min-confidence, --encoding, --max-record-bytes): parsed once, with the same messages.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int parse_types(const char *arg, piiscan_options *opt)
+{
+    unsigned types = 0;
+    const char *p = arg;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char name[32];
+        piiscan_type type;
+        if (len == 0) {
+            cli_message(NULL, "--types: empty type name in '%s'", arg);
+            return -1;
+        }
+        if (len >= sizeof name) {
+            cli_message(NULL, "--types: unknown type '%.*s'", (int)len, p);
+            return -1;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (piiscan_type_from_name(name, &type) != PIISCAN_OK) {
+            cli_message(NULL,
+                        "--types: unknown type '%s' (expected name, address, phone, email, "
+                        "postal_code, my_number or credit_card)",
+                        name);
+            return -1;
+        }
+        types |= PIISCAN_TYPE_BIT(type);
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    if (piiscan_options_set_types(opt, types) != PIISCAN_OK) {
+        cli_message(NULL, "--types: '%s' is not a usable set of types", arg);
+        return -1;
+    }
+    return 0;
+}
+
+int parse_confidence(const char *arg, piiscan_options *opt)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || *end != '\0' || errno != 0 || !isfinite(x) || x < 0.0 || x > 1.0 ||
+        piiscan_options_set_threshold(opt, x) != PIISCAN_OK) {
+        cli_message(NULL, "--min-confidence: '%s' is not a number from 0 to 1", arg);
+        return -1;
+    }
+    return 0;
+}
+
+int parse_encoding(const char *arg, piiscan_encoding *out)
+{
+    if (piiscan_encoding_from_name(arg, out) != PIISCAN_OK) {
+        cli_message(NULL,
+                    "--encoding: unknown encoding '%s' (expected UTF-8, CP932, EUC-JP, "
+                    "UTF-16LE or UTF-16BE)",
+                    arg);
+        return -1;
+    }
+    return 0;
+}
+
+/* A byte count with an optional binary suffix: 65536, 64K, 4M, 1G. */
+int parse_record_bytes(const char *arg, piiscan_options *opt)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(arg, &end, 10);
+    unsigned shift = 0;
+    bool is_valid = end != arg && errno == 0 && arg[strspn(arg, " \t")] != '-';
+    if (is_valid && *end != '\0') {
+        switch (*end) {
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            is_valid = false;
+            break;
+        }
+        is_valid = is_valid && end[1] == '\0';
+    }
+    if (!is_valid) {
+        cli_message(NULL, "--max-record-bytes: '%s' is not a size in bytes", arg);
+        return -1;
+    }
+    /* The library keeps offsets in a record as 32-bit numbers: it refuses 1G and more. */
+    if (n > (SIZE_MAX >> shift) ||
+        piiscan_options_set_max_record_bytes(opt, (size_t)(n << shift)) != PIISCAN_OK) {
+        cli_message(NULL, "--max-record-bytes: '%s' is out of range (4096 bytes to under 1G)", arg);
+        return -1;
+    }
+    return 0;
+}
