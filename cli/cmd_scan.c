@@ -46,7 +46,7 @@ static const char help_text[] =
     "                            UTF-16LE or UTF-16BE (default: auto, detected\n"
     "                            for each file)\n"
     "      --max-record-bytes=N  longest CSV/TSV record or text line held in\n"
-    "                            memory, from 4096 to under 1G; K, M and G\n"
+    "                            memory, from 4096 to 1G; K, M and G\n"
     "                            suffixes (default: 4M)\n"
     "      --show-values         show found values as they are, not masked\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"

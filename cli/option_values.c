@@ -110,10 +110,10 @@ int parse_record_bytes(const char *arg, piiscan_options *opt)
         cli_message(NULL, "--max-record-bytes: '%s' is not a size in bytes", arg);
         return -1;
     }
-    /* The library keeps offsets in a record as 32-bit numbers: it refuses 1G and more. */
+    /* The library keeps offsets in a record as 32-bit numbers: it refuses more than 1G. */
     if (n > (SIZE_MAX >> shift) ||
         piiscan_options_set_max_record_bytes(opt, (size_t)(n << shift)) != PIISCAN_OK) {
-        cli_message(NULL, "--max-record-bytes: '%s' is out of range (4096 bytes to under 1G)", arg);
+        cli_message(NULL, "--max-record-bytes: '%s' is out of range (4096 bytes to 1G)", arg);
         return -1;
     }
     return 0;
