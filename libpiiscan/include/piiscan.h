@@ -63,10 +63,11 @@ typedef enum piiscan_status {
     PIISCAN_ERR_FORMAT = -8,      /* the input is malformed beyond recovery */
     PIISCAN_ERR_UNSUPPORTED = -9, /* the input is of a kind this build cannot scan */
     PIISCAN_ERR_INTERNAL = -10,   /* a pattern or table failed to compile: a bug */
+    PIISCAN_ERR_VERIFY = -11,     /* a redacted output failed its check: keep the original */
 } piiscan_status;
 
 /** Lowest (most negative) status code, for tables indexed by code. */
-#define PIISCAN_ERR_MIN PIISCAN_ERR_INTERNAL
+#define PIISCAN_ERR_MIN PIISCAN_ERR_VERIFY
 
 /** Details of the last error. Library text is a lower-case fragment without a file name. */
 typedef struct piiscan_error {
@@ -387,7 +388,7 @@ PIISCAN_API int piiscan_redactor_redact_buffer(piiscan_redactor *rd, const void 
  *  offsets (which are left where they were): every byte outside the edits is the same; a
  *  new scan of the output, in the input's encoding and format, finds nothing that overlaps
  *  a replaced span; and it has the same records, fields, lines, decoding errors, encoding,
- *  format, delimiter and byte order mark. PIISCAN_OK when all hold; PIISCAN_ERR_INTERNAL
+ *  format, delimiter and byte order mark. PIISCAN_OK when all hold; PIISCAN_ERR_VERIFY
  *  with the first difference in piiscan_redactor_error() when one does not (a redaction
  *  that does not verify must not replace anything); PIISCAN_ERR_IO on a read error;
  *  PIISCAN_ERR_STATE without a pass 2 just before. */

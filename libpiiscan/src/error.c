@@ -22,6 +22,7 @@ static const char *const messages[] = {
     [-PIISCAN_ERR_FORMAT] = "malformed input",
     [-PIISCAN_ERR_UNSUPPORTED] = "unsupported kind of input",
     [-PIISCAN_ERR_INTERNAL] = "internal error",
+    [-PIISCAN_ERR_VERIFY] = "redacted output did not verify",
 };
 
 const char *piiscan_strerror(int code)

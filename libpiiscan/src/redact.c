@@ -324,7 +324,7 @@ static int check_output_finding(piiscan_redactor *rd, const piiscan_finding *f)
         !(f->start >= rd->edits[i].out_start &&
           f->end <= rd->edits[i].out_start + rd->edits[i].out_kept)) {
         const edit *e = &rd->edits[i];
-        pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, e->start, f->line,
+        pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, e->start, f->line,
                       "the replacement of input bytes %llu-%llu still reads as %s (output bytes "
                       "%llu-%llu, line %llu)",
                       (unsigned long long)e->start, (unsigned long long)e->end,
@@ -794,12 +794,12 @@ static int compare_outside(piiscan_redactor *rd, source *a, source *b)
                 /* The output was written from bytes_in bytes: an original of another length
                  * changed after it was read. */
                 if (na == 0 ? a->pos != rd->stats.bytes_in : a->pos >= rd->stats.bytes_in)
-                    return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, a->pos, 0,
+                    return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, a->pos, 0,
                                          "the original is %s than the %llu bytes redacted: it "
                                          "changed",
                                          na == 0 ? "shorter" : "longer",
                                          (unsigned long long)rd->stats.bytes_in);
-                return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, a->pos, 0,
+                return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, a->pos, 0,
                                      "the %s ends early, at byte %llu",
                                      na == 0 ? "original" : "output",
                                      (unsigned long long)(na == 0 ? a->pos : b->pos));
@@ -811,7 +811,7 @@ static int compare_outside(piiscan_redactor *rd, source *a, source *b)
                 size_t i = 0;
                 while (pa[i] == pb[i])
                     i++;
-                return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, a->pos + i, 0,
+                return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, a->pos + i, 0,
                                      "input byte %llu is not in a replaced span but differs "
                                      "in the output (byte %llu)",
                                      (unsigned long long)(a->pos + i),
@@ -821,7 +821,7 @@ static int compare_outside(piiscan_redactor *rd, source *a, source *b)
             source_skip(b, n);
         }
         if (b->pos != e->out_start)
-            return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, e->start, 0,
+            return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, e->start, 0,
                                  "the replacement of input bytes %llu-%llu is not where it "
                                  "was written",
                                  (unsigned long long)e->start, (unsigned long long)e->end);
@@ -832,7 +832,7 @@ static int compare_outside(piiscan_redactor *rd, source *a, source *b)
         if (skip_bytes(b, e->out_end - e->out_start, &is_short_b) != PIISCAN_OK)
             return read_failed(rd, "output");
         if (is_short_a || is_short_b)
-            return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, e->start, 0,
+            return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, e->start, 0,
                                  "the %s ends inside a replaced span",
                                  is_short_a ? "original" : "output");
         next++;
@@ -860,7 +860,7 @@ static int rescan(piiscan_redactor *rd, int fd, const void *buf, size_t len)
         return rd->err.code; /* a finding at a replaced place, said by check_output_finding */
     if (rc != PIISCAN_OK) {
         const piiscan_error *e = piiscan_stream_error(rd->st);
-        return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, e->offset, e->line,
+        return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, e->offset, e->line,
                              "the output does not scan as the input did: %s", e->text);
     }
     const piiscan_stats *o = piiscan_stream_stats(rd->st);
@@ -885,7 +885,7 @@ static int rescan(piiscan_redactor *rd, int fd, const void *buf, size_t len)
     else if (o->has_bom != i->has_bom)
         what = "byte order mark", was = i->has_bom, now = o->has_bom;
     if (what != NULL)
-        return pii_error_set(&rd->err, PIISCAN_ERR_INTERNAL, UINT64_MAX, 0,
+        return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, UINT64_MAX, 0,
                              "the output has %llu %s where the input has %llu", now, what, was);
     return PIISCAN_OK;
 }
