@@ -308,6 +308,41 @@ static bool has_building_word(const pii_unit *u, size_t i, size_t e)
     return false;
 }
 
+/* The end of the first room inside [s, e) (グリーンコート柊705号 in 705号に変更...), or 0. */
+static size_t room_inside(const pii_unit *u, size_t s, size_t e)
+{
+    for (size_t p = s; p < e; p++) {
+        if (u->text[p] >= '0' && u->text[p] <= '9' &&
+            (p == s || u->text[p - 1] < '0' || u->text[p - 1] > '9')) {
+            size_t r = room_at(u, p);
+            if (r > p && r <= e)
+                return r;
+        }
+    }
+    return 0;
+}
+
+/* Whether [s, e) is a short room number alone: 1 to 4 digits, then 号室, 号 or 室 or nothing
+ * (not 090-1234-5678, which room_at would also take). */
+static bool is_short_room(const pii_unit *u, size_t s, size_t e)
+{
+    size_t d = s;
+    while (d < e && u->text[d] >= '0' && u->text[d] <= '9')
+        d++;
+    if (d == s || d - s > 4)
+        return false;
+    return d == e || (starts_with(u, d, "号室") && d + 6 == e) ||
+           (starts_with(u, d, "号") && d + 3 == e) || (starts_with(u, d, "室") && d + 3 == e);
+}
+
+/* Whether a building's own name starts at s: katakana (ステラ光ヶ丘, フォレスト欅台). */
+static bool is_katakana_at(const pii_unit *u, size_t s)
+{
+    size_t len;
+    uint32_t cp = s < u->len ? char_at(u, s, &len) : 0;
+    return cp >= 0x30A1 && cp <= 0x30FA;
+}
+
 /* The building and room after an address ending at i (each after an optional space). */
 static size_t building_after(const pii_unit *u, size_t i, bool *has_room)
 {
@@ -325,11 +360,29 @@ static size_t building_after(const pii_unit *u, size_t i, bool *has_room)
             continue;
         }
         if (!has_building_word(u, s, te)) {
-            /* A building's own name, when a room follows it: メゾン・ド・X 101. */
+            /* A building's own name, when a room follows it: メゾン・ド・X 101. The first
+             * token after the block must look like one (katakana, then a short room), as a
+             * phone number would pass for a room. */
             size_t s2 = te < u->len && u->text[te] == ' ' ? te + 1 : te;
             size_t r2 = room_at(u, s2);
-            if (tok == 0 || r2 == 0 || r2 != token_end(u, s2))
+            bool is_named = tok > 0 || (is_katakana_at(u, s) && r2 != 0 &&
+                                        is_short_room(u, s2, token_end(u, s2)));
+            size_t glued = tok == 0 && is_katakana_at(u, s) ? room_inside(u, s, te) : 0;
+            if (glued != 0 && glued == te) { /* フォレスト欅台406 */
+                e = te;
+                *has_room = true;
                 break;
+            }
+            if (!is_named || r2 == 0 || r2 != token_end(u, s2))
+                break;
+        } else {
+            /* A room ends the address: what is glued after it is the sentence. */
+            size_t in = room_inside(u, s, te);
+            if (in != 0 && in < te) {
+                e = in;
+                *has_room = true;
+                break;
+            }
         }
         e = te;
     }
@@ -551,6 +604,7 @@ static int address_scan(const void *state, pcre2_match_data *md, const pii_unit 
 const struct pii_detector pii_detector_address = {
     .name = "address",
     .type = PIISCAN_TYPE_ADDRESS,
+    .needs_digit_or_at = false,
     .compile = address_compile,
     .free = address_free,
     .scan = address_scan,

@@ -151,6 +151,7 @@ static int card_compile(void **state, piiscan_error *err)
 const struct pii_detector pii_detector_card = {
     .name = "card",
     .type = PIISCAN_TYPE_CREDIT_CARD,
+    .needs_digit_or_at = true,
     .compile = card_compile,
     .free = pii_pattern_state_free,
     .scan = card_scan,

@@ -104,6 +104,7 @@ static int email_compile(void **state, piiscan_error *err)
 const struct pii_detector pii_detector_email = {
     .name = "email",
     .type = PIISCAN_TYPE_EMAIL,
+    .needs_digit_or_at = true,
     .compile = email_compile,
     .free = pii_pattern_state_free,
     .scan = email_scan,

@@ -95,6 +95,7 @@ static int mynumber_compile(void **state, piiscan_error *err)
 const struct pii_detector pii_detector_mynumber = {
     .name = "mynumber",
     .type = PIISCAN_TYPE_MY_NUMBER,
+    .needs_digit_or_at = true,
     .compile = mynumber_compile,
     .free = pii_pattern_state_free,
     .scan = mynumber_scan,

@@ -35,6 +35,7 @@
 #define CONF_ROMAJI         0.7  /* Taro Yamada */
 #define CONF_FULL_WEAK      0.45 /* more kanji follows, or each part is one character */
 #define CONF_SURNAME        0.3  /* a surname alone: the record must say more */
+#define CONF_LABEL          0.8  /* 受付: 比嘉: a surname alone after a person label */
 #define CONF_MID_RUN        0.75 /* an honorific name starting inside a run of kanji */
 #define CONF_COLUMN         0.5  /* the whole field; score.c raises it */
 
@@ -173,6 +174,55 @@ static size_t honorific_after(const pii_unit *u, size_t end)
     return h;
 }
 
+/* Labels that introduce a person in logs and forms (受付: 比嘉, 担当者：大野): a surname
+ * alone after one is a person, as after an honorific. Few and fixed, so kept here rather
+ * than in the trie, whose kind bits are all taken. */
+static const char *const person_labels[] = {
+    "担当者", "担当", "受付者", "受付", "対応者", "記入者", "作成者", "差出人", "依頼者",
+};
+
+/* Whether a person label, then a colon and spaces or spaces alone, ends right before start. */
+static bool label_before(const pii_unit *u, size_t start)
+{
+    size_t at = start;
+    while (at > 0 && u->text[at - 1] == ' ')
+        at--;
+    if (at > 0 && u->text[at - 1] == ':') {
+        at--;
+        while (at > 0 && u->text[at - 1] == ' ')
+            at--;
+    } else if (at == start) {
+        return false; /* 担当大野: glued, a word of its own (担当部署) */
+    }
+    for (size_t k = 0; k < sizeof person_labels / sizeof *person_labels; k++) {
+        size_t n = strlen(person_labels[k]);
+        if (at >= n && memcmp(u->text + at - n, person_labels[k], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* After a person label, a run of kanji that stands alone (受付: 躑躅森 -----) is the person
+ * whatever the dictionary says, as before an honorific: returns its end, or 0. */
+static size_t label_run(const pii_unit *u, size_t start)
+{
+    if (!label_before(u, start))
+        return 0;
+    size_t end = start;
+    size_t chars = 0;
+    size_t len;
+    while (script_at(u->text, u->len, end, &len) == SC_KANJI && chars <= MAX_RUN_CHARS) {
+        end += len;
+        chars++;
+    }
+    if (chars == 0 || chars > MAX_RUN_CHARS)
+        return 0;
+    enum script next = script_at(u->text, u->len, end, &len);
+    if (end < u->len && next != SC_SPACE && next != SC_OTHER)
+        return 0;
+    return end;
+}
+
 /* Ends of the keys that end a word which makes a following name unlikely (株式会社, 県):
  * remembered from earlier positions, since the scan goes forward. */
 struct blockers {
@@ -303,9 +353,12 @@ static bool try_dictionary(const pii_unit *u, struct cache *cache, size_t start,
             f->detector = h ? "name/honorific" : "name/dict";
             if (h != 0)
                 f->confidence = CONF_FULL_HONORIFIC;
-            else if (kana)
-                f->confidence = spaced ? CONF_FULL_KANA : CONF_FULL_GLUED;
-            else if (!spaced && script_at(u->text, u->len, g0, &len) == SC_HIRAGANA)
+            else if (kana && spaced)
+                f->confidence = CONF_FULL_KANA;
+            else if (kana) {
+                f->confidence = CONF_FULL_GLUED;
+                f->detector = PII_EVIDENCE_KANA_ALONE;
+            } else if (!spaced && script_at(u->text, u->len, g0, &len) == SC_HIRAGANA)
                 f->confidence = CONF_FULL_WEAK; /* 秋田こまち: a kanji word and a kana one */
             else if (script_at(u->text, u->len, g, &len) == SC_KANJI ||
                      (s - start <= 3 && g - g0 <= 3))
@@ -322,7 +375,11 @@ static bool try_dictionary(const pii_unit *u, struct cache *cache, size_t start,
         size_t h = honorific_after(u, s);
         f->end = s;
         f->confidence = h ? CONF_HONORIFIC : CONF_SURNAME;
-        f->detector = h ? "name/honorific" : "name/dict";
+        f->detector = h ? "name/honorific" : kana ? PII_EVIDENCE_KANA_ALONE : "name/dict";
+        if (h == 0 && label_before(u, start)) {
+            f->confidence = CONF_LABEL;
+            f->detector = "name/label";
+        }
         is_found = true;
     }
     return is_found;
@@ -466,6 +523,43 @@ static void trim_field(const pii_unit *u, size_t *start, size_t *end)
     *end = e;
 }
 
+/* The end of a company form (株式会社, ㈱, 一般社団法人, カブシキガイシャ: a not-name-before
+ * word of two characters or more, or a one-character ㈱ ㈲) that starts at pos, or 0. The
+ * one-character words of that kind (県, 市, 町, 駅) block only the name right after them. */
+static size_t company_at(const pii_unit *u, size_t pos)
+{
+    pii_trie_match m[MAX_MATCHES];
+    size_t n = pii_trie_prefixes(u->text, u->len, pos, m, MAX_MATCHES);
+    size_t end = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!(m[k].kinds & PII_LEX_NOT_NAME_BEFORE) || m[k].end <= end)
+            continue;
+        size_t chars = 0;
+        for (size_t b = pos; b < m[k].end; b++)
+            chars += ((unsigned char)u->text[b] & 0xC0) != 0x80;
+        bool is_mark = m[k].end - pos == 3 && (unsigned char)u->text[pos] == 0xE3 &&
+                       (unsigned char)u->text[pos + 1] == 0x88 &&
+                       ((unsigned char)u->text[pos + 2] == 0xB1 ||
+                        (unsigned char)u->text[pos + 2] == 0xB2); /* ㈱ ㈲ */
+        if (chars >= 2 || is_mark)
+            end = m[k].end;
+    }
+    return end;
+}
+
+/* Whether text s..e holds a company form anywhere: such a value in a name column (the
+ * sender's company on a shipping label) is no person's name. */
+static bool has_company(const pii_unit *u, size_t s, size_t e)
+{
+    for (size_t k = s; k < e; k++) {
+        if (((unsigned char)u->text[k] & 0xC0) == 0x80)
+            continue;
+        if (pii_trie_may_start(u->text, e, k, PII_LEX_NOT_NAME_BEFORE) && company_at(u, k) != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Whether text holds any letter (a field of "-" or digits is no name). */
 static bool has_letter(const char *s, size_t n)
 {
@@ -505,7 +599,7 @@ static int name_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
             digits += u->text[k] >= '0' && u->text[k] <= '9';
         bool is_other = memchr(u->text + s, '@', e - s) != NULL || digits >= 7;
         if (e > s && !is_other && has_letter(u->text + s, e - s) &&
-            !pii_trie_is_redacted(u->text, s, e))
+            !pii_trie_is_redacted(u->text, s, e) && !has_company(u, s, e))
             return pii_candidates_push(out, PIISCAN_TYPE_NAME, s, e, CONF_COLUMN, "name/column");
         return PIISCAN_OK;
     }
@@ -543,13 +637,33 @@ static int name_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                                            PII_LEX_MUNICIPALITY | PII_LEX_COUNTY);
             size_t word = longest(a, PII_LEX_NOT_NAME | PII_LEX_PREFECTURE | PII_LEX_MUNICIPALITY |
                                          PII_LEX_COUNTY);
-            if (!is_blocked(&blocked, i) && i >= inside_word_until) {
+            /* A kana honorific right after a word (岳さん) is that word's, never the start of
+             * a kana name (さん read as a surname). */
+            enum script prev = script_before(u->text, i);
+            bool is_honorific = is_kana(sc) && (prev == SC_KANJI || prev == SC_KATAKANA) &&
+                                longest(a, PII_LEX_HONORIFIC) != 0;
+            if (!is_blocked(&blocked, i) && i >= inside_word_until && !is_honorific) {
                 is_found = try_dictionary(u, &cache, i, &f);
                 /* A surname that starts inside a run of kanji whose beginning no word
                  * explains (椥辻様 is no 辻様) yields to the run with its honorific. */
                 if (is_found && f.confidence > CONF_RUN_HONORIFIC &&
                     script_before(u->text, i) == SC_KANJI && !is_blocked(&known, i))
                     f.confidence = CONF_MID_RUN;
+                /* Without an honorific, a name inside a run of kanji that no word explains
+                 * (門金時 in 鳴門金時) is as likely the tail of another word: weak. */
+                if (is_found && f.confidence > CONF_FULL_WEAK &&
+                    strcmp(f.detector, "name/dict") == 0 && script_before(u->text, i) == SC_KANJI &&
+                    !is_blocked(&known, i))
+                    f.confidence = CONF_FULL_WEAK;
+                /* A dictionary name longer than the run (山田 太郎) keeps its own span. */
+                bool is_strong =
+                    is_found && f.confidence >= CONF_LABEL && strcmp(f.detector, "name/label") != 0;
+                size_t labelled = is_strong ? 0 : label_run(u, i);
+                if (labelled != 0 && (!is_found || f.end <= labelled)) {
+                    f = (struct found){
+                        .end = labelled, .confidence = CONF_LABEL, .detector = "name/label"};
+                    is_found = true;
+                }
                 struct found r;
                 if ((!is_found || f.confidence < CONF_RUN_HONORIFIC) &&
                     try_run(u, i, is_blocked(&known, i), &r)) {
@@ -560,12 +674,30 @@ static int name_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
             }
             if (before != 0)
                 block(&blocked, before);
+            /* After a company form, the run of kanji is the company's name (株式会社伊藤園芸様):
+             * no name starts inside the form or that run. */
+            size_t company = before != 0 ? company_at(u, i) : 0;
+            if (company != 0) {
+                size_t clen;
+                while (script_at(u->text, u->len, company, &clen) == SC_KANJI)
+                    company += clen;
+                if (company > inside_word_until)
+                    inside_word_until = company;
+            }
             if (word != 0) {
                 block(&known, word);
                 /* No name starts inside 本日 or 森林. */
                 if (word > inside_word_until)
                     inside_word_until = word;
             }
+        }
+        /* お孫さん, ご主人様, お客様: after the polite prefix お or ご, kanji before an
+         * honorific are a kin or role word, not a name. */
+        if (is_found && i >= 3 && c >= 0x80 &&
+            (memcmp(u->text + i - 3, "お", 3) == 0 || memcmp(u->text + i - 3, "ご", 3) == 0)) {
+            size_t clen;
+            if (script_at(u->text, u->len, i, &clen) == SC_KANJI)
+                is_found = false;
         }
         /* A town and its block number (野田1-2-3) is an address, not a name. */
         if (is_found && f.end < u->len &&
@@ -594,6 +726,7 @@ static int name_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
 const struct pii_detector pii_detector_name = {
     .name = "name",
     .type = PIISCAN_TYPE_NAME,
+    .needs_digit_or_at = false,
     .compile = name_compile,
     .free = name_free,
     .scan = name_scan,

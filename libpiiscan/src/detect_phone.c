@@ -364,6 +364,7 @@ static void phone_free(void *state)
 const struct pii_detector pii_detector_phone = {
     .name = "phone",
     .type = PIISCAN_TYPE_PHONE,
+    .needs_digit_or_at = true,
     .compile = phone_compile,
     .free = phone_free,
     .scan = phone_scan,

@@ -253,6 +253,7 @@ static void postal_free(void *state)
 const struct pii_detector pii_detector_postal = {
     .name = "postal",
     .type = PIISCAN_TYPE_POSTAL_CODE,
+    .needs_digit_or_at = true,
     .compile = postal_compile,
     .free = postal_free,
     .scan = postal_scan,

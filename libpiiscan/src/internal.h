@@ -145,13 +145,18 @@ piiscan_format pii_sniff_format(const char *text, size_t n, const char *name, ch
 int pii_normalize(const char *in, size_t len, pii_text *out);
 /** True when s[0..n) is all ASCII (normalisation would be the identity). */
 bool pii_is_ascii(const char *s, size_t n);
-/** What one look at each byte of decoded text tells: whether it may hold a finding (every
- *  detector of this version needs a digit or an at sign, in ASCII or full width,
- *  U+FF10..U+FF20 = EF BC 90..A0), whether pii_normalize could change it (false means it
- *  certainly would not: Japanese text without full-width forms, half-width kana or dashes),
- *  and its ASCII digits. Most text fields of an export hold neither digit nor at sign. */
+/** What one look at each byte of decoded text tells, for stream.c to decide whether the
+ *  unit needs detection at all: whether it holds a digit or an at sign, in ASCII or full
+ *  width (U+FF10..U+FF20 = EF BC 90..A0; what the number and e-mail detectors need), whether
+ *  it holds a byte outside ASCII or an ASCII capital letter (what a name or an address needs:
+ *  Japanese text, or romaji such as Taro Yamada), whether pii_normalize could change it (false
+ *  means it certainly would not: Japanese text without full-width forms, half-width kana or
+ *  dashes), and its ASCII digits. Most text fields of an export hold neither digit nor at
+ *  sign. */
 struct pii_survey {
-    bool may_hold_findings;
+    bool has_digit_or_at;
+    bool has_non_ascii;
+    bool has_capital; /* exact only when !needs_folding (then has_non_ascii is true anyway) */
     bool needs_folding;
     size_t digits; /* exact only when !needs_folding */
 };
@@ -280,6 +285,9 @@ void pii_candidates_free(pii_candidates *c);
 struct pii_detector {
     const char *name;
     piiscan_type type;
+    /* True when every value it finds holds a digit or an at sign, so that a unit without
+     * either needs no scan by it (pii_survey). */
+    bool needs_digit_or_at;
     int (*compile)(void **state, piiscan_error *err);
     void (*free)(void *state);
     int (*scan)(const void *state, pcre2_match_data *md, const pii_unit *u, pii_candidates *out);
@@ -389,10 +397,15 @@ const char *pii_trie_reading(uint32_t node);
 bool pii_trie_is_redacted(const char *s, size_t start, size_t end);
 
 /** Name and address detectors (detect_name.c, detect_address.c). Names need neither digits nor
- *  '@' in a unit, so stream.c must not skip such units for them. Not yet in the scanner's
- *  list (issue 3): record-level evidence and that skip rule come first. */
+ *  '@' in a unit (needs_digit_or_at is false): stream.c scans a unit for them when it holds
+ *  a byte outside ASCII or a capital letter. Their weak candidates wait for the record's
+ *  other findings (pii_score_record_apply). */
 extern const struct pii_detector pii_detector_name;
 extern const struct pii_detector pii_detector_address;
+/** The evidence of a weak name written in kana alone, a surname's reading (シルバー reads as
+ *  Silva) or two readings glued together (ヤマダタロウ): as often a loanword, which the rest
+ *  of its record does not make a name. */
+#define PII_EVIDENCE_KANA_ALONE "name/kana"
 
 /* ------------------------------------------------------------------------------------------ */
 /* score.c                                                                                     */
@@ -400,6 +413,16 @@ extern const struct pii_detector pii_detector_address;
 /** Adjusts candidates by the unit's column meaning, drops those below threshold and resolves
  *  overlaps (the stronger wins; ties go to the longer span); leaves them sorted by start. */
 void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold);
+/** pii_score_unit for a unit whose record is not complete yet: name and address candidates
+ *  below the threshold that record-level evidence could still raise to it are kept (and take
+ *  part in resolving overlaps); pii_score_record_apply decides on them. */
+void pii_score_unit_in_record(const pii_unit *u, pii_candidates *c, double threshold);
+/** Record-level evidence: whether candidate c, scored by pii_score_unit_in_record, is a
+ *  finding that supports the weak name and address candidates of its record. */
+bool pii_score_record_supports(const pii_candidate *c, double threshold);
+/** Raises a weak name or address candidate when its record holds a supporting finding
+ *  (is_supported), then applies the threshold: returns whether c is reported. */
+bool pii_score_record_apply(pii_candidate *c, bool is_supported, double threshold);
 /** False when no candidate, whatever its detector, can reach `threshold` in a unit of this
  *  column once the column's meaning is applied (candidates are dropped below the threshold
  *  before overlaps are resolved, so such a unit needs no detection at all). */
@@ -457,7 +480,7 @@ int pii_text_next_line(const char *text, size_t len, size_t start, bool is_final
 /* ------------------------------------------------------------------------------------------ */
 /* scanner.c                                                                                   */
 
-#define PII_DETECTOR_COUNT 5
+#define PII_DETECTOR_COUNT 7
 
 struct piiscan_scanner {
     struct piiscan_options opt;
@@ -465,6 +488,9 @@ struct piiscan_scanner {
     const struct pii_detector *detectors[PII_DETECTOR_COUNT];
     void *state[PII_DETECTOR_COUNT];
     size_t ndetectors;
+    /* Every compiled detector needs a digit or an at sign: units without one are skipped
+     * (--types phone,email ...). */
+    bool needs_digit_or_at;
 };
 
 /* ------------------------------------------------------------------------------------------ */

@@ -341,7 +341,8 @@ static size_t prefecture_chars(const pii_chars *chars)
 /* An address keeps its prefecture and municipality: up to the first 市, 区, 町 or 村 with a
  * character before it (市川市, 町田市), through the town after a 郡 (虻田郡倶知安町) and the
  * ward after a designated city (大阪市北区). A name that holds a suffix itself (四日市市) is
- * cut at its first one, which keeps less, never more. The rest is masked, separators kept. */
+ * cut at its first one, which keeps less, never more. The rest is masked, separators kept;
+ * a value with no rest is masked whole. */
 static void plan_address(const pii_chars *chars, bool *keep)
 {
     size_t pref = prefecture_chars(chars);
@@ -369,6 +370,13 @@ static void plan_address(const pii_chars *chars, bool *keep)
             }
         }
     }
+    /* A value that is all prefecture and municipality (a ship-city column: 横浜市) would be
+     * kept whole, and found again by the next scan: such a value is masked whole. */
+    size_t last = chars->len;
+    while (last > 0 && is_separator(chars->v[last - 1].cp, last > 1 ? chars->v[last - 2].cp : 0))
+        last--;
+    if (kept >= last)
+        kept = 0;
     uint32_t prev = 0;
     for (size_t k = 0; k < chars->len; k++) {
         keep[k] = !chars->v[k].is_invalid && (k < kept || is_separator(chars->v[k].cp, prev));

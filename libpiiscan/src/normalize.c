@@ -103,23 +103,35 @@ bool pii_is_ascii(const char *s, size_t n)
     return true;
 }
 
-enum { BYTE_DIGIT = 1, BYTE_AT = 2, BYTE_LEAD = 4 };
+enum { BYTE_DIGIT = 1, BYTE_AT = 2, BYTE_LEAD = 4, BYTE_CAPITAL = 8 };
 
 /* Classes of the bytes pii_survey() stops at; all others are passed over with one look-up. */
 static const uint8_t byte_class[256] = {
-    ['0'] = BYTE_DIGIT, ['1'] = BYTE_DIGIT, ['2'] = BYTE_DIGIT, ['3'] = BYTE_DIGIT,
-    ['4'] = BYTE_DIGIT, ['5'] = BYTE_DIGIT, ['6'] = BYTE_DIGIT, ['7'] = BYTE_DIGIT,
-    ['8'] = BYTE_DIGIT, ['9'] = BYTE_DIGIT, ['@'] = BYTE_AT,    [0xCB] = BYTE_LEAD,
-    [0xE2] = BYTE_LEAD, [0xE3] = BYTE_LEAD, [0xEF] = BYTE_LEAD,
+    ['0'] = BYTE_DIGIT,   ['1'] = BYTE_DIGIT,   ['2'] = BYTE_DIGIT,   ['3'] = BYTE_DIGIT,
+    ['4'] = BYTE_DIGIT,   ['5'] = BYTE_DIGIT,   ['6'] = BYTE_DIGIT,   ['7'] = BYTE_DIGIT,
+    ['8'] = BYTE_DIGIT,   ['9'] = BYTE_DIGIT,   ['@'] = BYTE_AT,      [0xCB] = BYTE_LEAD,
+    [0xE2] = BYTE_LEAD,   [0xE3] = BYTE_LEAD,   [0xEF] = BYTE_LEAD,   ['A'] = BYTE_CAPITAL,
+    ['B'] = BYTE_CAPITAL, ['C'] = BYTE_CAPITAL, ['D'] = BYTE_CAPITAL, ['E'] = BYTE_CAPITAL,
+    ['F'] = BYTE_CAPITAL, ['G'] = BYTE_CAPITAL, ['H'] = BYTE_CAPITAL, ['I'] = BYTE_CAPITAL,
+    ['J'] = BYTE_CAPITAL, ['K'] = BYTE_CAPITAL, ['L'] = BYTE_CAPITAL, ['M'] = BYTE_CAPITAL,
+    ['N'] = BYTE_CAPITAL, ['O'] = BYTE_CAPITAL, ['P'] = BYTE_CAPITAL, ['Q'] = BYTE_CAPITAL,
+    ['R'] = BYTE_CAPITAL, ['S'] = BYTE_CAPITAL, ['T'] = BYTE_CAPITAL, ['U'] = BYTE_CAPITAL,
+    ['V'] = BYTE_CAPITAL, ['W'] = BYTE_CAPITAL, ['X'] = BYTE_CAPITAL, ['Y'] = BYTE_CAPITAL,
+    ['Z'] = BYTE_CAPITAL,
 };
 
 struct pii_survey pii_survey(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    struct pii_survey sv = {false, false, 0};
+    struct pii_survey sv = {false, false, false, false, 0};
     bool is_wide_hint = false;
     bool has_at = false;
-    for (size_t i = 0; i < n; i++) {
+    /* Every byte is or-ed in rather than classed: outside ASCII is the common case in
+     * Japanese text, and a branch per byte would cost the number-only scans. */
+    unsigned char high = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+        high |= p[i];
         uint8_t c = byte_class[p[i]];
         if (c == 0)
             continue;
@@ -127,6 +139,8 @@ struct pii_survey pii_survey(const char *s, size_t n)
             sv.digits++;
         } else if (c == BYTE_AT) {
             has_at = true;
+        } else if (c == BYTE_CAPITAL) {
+            sv.has_capital = true;
         } else if (p[i] == 0xEF) { /* full-width forms, half-width kana, U+FE63 */
             sv.needs_folding = true;
             if (i + 2 < n && p[i + 1] == 0xBC && p[i + 2] >= 0x90 && p[i + 2] <= 0xA0)
@@ -137,12 +151,13 @@ struct pii_survey pii_survey(const char *s, size_t n)
                                  (p[i + 1] == 0x83 && p[i + 2] == 0xBC))) {
             sv.needs_folding = true; /* U+3000, U+30FC */
         }
-        /* A field to fold has its digits counted again after folding: once it may also
-         * hold a finding, nothing more is to be learnt here. */
+        /* A field to fold has its digits counted again after folding, and holds a byte
+         * outside ASCII: once it may also hold a number, nothing more is to be learnt. */
         if (sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint))
             break;
     }
-    sv.may_hold_findings = sv.digits > 0 || has_at || is_wide_hint;
+    sv.has_digit_or_at = sv.digits > 0 || has_at || is_wide_hint;
+    sv.has_non_ascii = (high & 0x80) != 0 || sv.needs_folding;
     return sv;
 }
 

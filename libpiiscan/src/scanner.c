@@ -9,8 +9,8 @@
 #include "internal.h"
 
 static const struct pii_detector *const all_detectors[PII_DETECTOR_COUNT] = {
-    &pii_detector_phone,    &pii_detector_postal, &pii_detector_email,
-    &pii_detector_mynumber, &pii_detector_card,
+    &pii_detector_phone, &pii_detector_postal, &pii_detector_email,   &pii_detector_mynumber,
+    &pii_detector_card,  &pii_detector_name,   &pii_detector_address,
 };
 
 int piiscan_scanner_new(const piiscan_options *opt, piiscan_scanner **out, piiscan_error *err)
@@ -25,6 +25,7 @@ int piiscan_scanner_new(const piiscan_options *opt, piiscan_scanner **out, piisc
     int rc = pii_codec_tables_new(&sc->tables, err);
     if (rc != PIISCAN_OK)
         goto fail;
+    sc->needs_digit_or_at = true;
     for (size_t i = 0; i < PII_DETECTOR_COUNT; i++) {
         const struct pii_detector *d = all_detectors[i];
         if ((opt->types & PIISCAN_TYPE_BIT(d->type)) == 0)
@@ -33,6 +34,7 @@ int piiscan_scanner_new(const piiscan_options *opt, piiscan_scanner **out, piisc
         if (rc != PIISCAN_OK)
             goto fail;
         sc->detectors[sc->ndetectors++] = d;
+        sc->needs_digit_or_at = sc->needs_digit_or_at && d->needs_digit_or_at;
     }
     *out = sc;
     return PIISCAN_OK;

@@ -31,9 +31,24 @@
  *          card): confidence x 0.6, since a value of one type in another's column is more
  *          often a look-alike (a postal-looking number in a phone column);
  *        - name, address or no header: unchanged.
- *   5. Threshold (here): candidates below it are dropped.
- *   6. Overlaps (here): of candidates whose spans overlap, the more confident wins; on a tie
- *      the longer span; on a tie the earlier. Survivors are sorted by start.
+ *   5. Other personal data in the same record (here, pii_score_record_*): a name or address
+ *      candidate too weak to report alone (a surname alone 0.3, two kana readings glued 0.4,
+ *      a doubtful surname and given name 0.45; a municipality alone 0.3, a place without
+ *      numbers 0.45, a building and room alone 0.4) that stands as a word of its own (spaces,
+ *      punctuation or the field's edges around it: not 平 in 平日のみ) is held until its
+ *      record (a CSV row, a text line, a worksheet row) is complete. If the record holds another
+ * finding at or above the threshold (a phone, an e-mail, a postal code, a name, an address ...),
+ * the weak candidate is raised by 0.3, at most to 0.85, with evidence "name/record" or
+ *      "address/record": a surname next to a phone number is a person, the same surname in a
+ *      product list is not. Weak candidates never support each other. A weak name in kana
+ *      alone (a surname's reading: シルバー reads as Silva; two readings glued together) is
+ *      not raised: the record says nothing about whether a katakana word is a loanword.
+ *   6. Threshold (here): candidates below it are dropped; those of a record are delivered
+ *      together, in input order (field, then start), once the record is complete, so memory
+ *      stays bounded by the record.
+ *   7. Overlaps (here, per unit, held weak candidates included): of candidates whose spans
+ *      overlap, the more confident wins; on a tie the longer span; on a tie the earlier.
+ *      Survivors are sorted by start.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +58,8 @@
 #define COLUMN_SAME_TYPE_CONFIDENCE 0.97
 #define COLUMN_NOT_PII_FACTOR       0.3
 #define COLUMN_OTHER_TYPE_FACTOR    0.6
+#define RECORD_RAISE                0.3
+#define RECORD_CAP                  0.85
 
 int pii_candidates_push(pii_candidates *c, piiscan_type type, size_t start, size_t end,
                         double confidence, const char *detector)
@@ -181,7 +198,45 @@ static size_t resolve_cluster(pii_candidate *v, size_t n)
     return kept;
 }
 
-void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold)
+/* Types whose weak candidates wait for the rest of their record. */
+static bool is_record_type(piiscan_type t)
+{
+    return t == PIISCAN_TYPE_NAME || t == PIISCAN_TYPE_ADDRESS;
+}
+
+/* A character that continues a word: kanji, kana, the iteration mark, letters and digits. */
+static bool is_word_char(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 ||
+           (cp >= 0x3041 && cp <= 0x30FF) || (cp >= 0xFF66 && cp <= 0xFF9F) ||
+           (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+/* Whether [start, end) of the unit stands as a word of its own: the unit's edges, spaces or
+ * punctuation on both sides. A weak candidate glued to more text (平 in 平日のみ) is a piece
+ * of another word far more often than a name, whatever the record holds. */
+static bool stands_alone(const pii_unit *u, size_t start, size_t end)
+{
+    if (start > 0) {
+        size_t b = start - 1;
+        while (b > 0 && ((unsigned char)u->text[b] & 0xC0) == 0x80)
+            b--;
+        uint32_t cp;
+        pii_utf8_get(u->text + b, start - b, &cp);
+        if (is_word_char(cp))
+            return false;
+    }
+    if (end < u->len) {
+        uint32_t cp;
+        pii_utf8_get(u->text + end, u->len - end, &cp);
+        if (is_word_char(cp))
+            return false;
+    }
+    return true;
+}
+
+/* pii_score_unit, keeping name and address candidates that stand alone down to weak_floor. */
+static void score(const pii_unit *u, pii_candidates *c, double threshold, double weak_floor)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->len; i++) {
@@ -189,7 +244,11 @@ void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold)
         apply_column(u->column, &cand);
         if (cand.confidence > 1.0)
             cand.confidence = 1.0;
-        if (cand.confidence < threshold || cand.end <= cand.start)
+        double floor = threshold;
+        if (is_record_type(cand.type) && cand.start < cand.end && cand.end <= u->len &&
+            stands_alone(u, cand.start, cand.end))
+            floor = weak_floor;
+        if (cand.confidence < floor || cand.end <= cand.start)
             continue;
         c->v[n++] = cand;
     }
@@ -217,4 +276,36 @@ void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold)
     }
     c->len = out;
     qsort(c->v, out, sizeof *c->v, by_start);
+}
+
+void pii_score_unit(const pii_unit *u, pii_candidates *c, double threshold)
+{
+    score(u, c, threshold, threshold);
+}
+
+void pii_score_unit_in_record(const pii_unit *u, pii_candidates *c, double threshold)
+{
+    /* Only a candidate that the raise can lift to the threshold is worth keeping. */
+    double floor = threshold;
+    if (threshold <= RECORD_CAP)
+        floor = threshold - RECORD_RAISE;
+    score(u, c, threshold, floor);
+}
+
+bool pii_score_record_supports(const pii_candidate *c, double threshold)
+{
+    return c->confidence >= threshold;
+}
+
+bool pii_score_record_apply(pii_candidate *c, bool is_supported, double threshold)
+{
+    if (c->confidence >= threshold)
+        return true;
+    if (!is_supported || !is_record_type(c->type) ||
+        strcmp(c->detector, PII_EVIDENCE_KANA_ALONE) == 0)
+        return false;
+    double raised = c->confidence + RECORD_RAISE;
+    c->confidence = raised < RECORD_CAP ? raised : RECORD_CAP;
+    c->detector = c->type == PIISCAN_TYPE_NAME ? "name/record" : "address/record";
+    return c->confidence >= threshold;
 }

@@ -24,6 +24,17 @@
 
 #define READ_CHUNK_BYTES (256u << 10)
 
+/* A candidate of the record being scanned, held until the record is complete (score.c's
+ * record-level evidence). start and end are window offsets for a CSV/TSV/text record, offsets
+ * in cells[cell].text for a workbook row. */
+struct held {
+    pii_candidate c;
+    size_t start;
+    size_t end;
+    uint32_t field;
+    size_t cell;
+};
+
 /* A field that holds one part of a value split over several columns. */
 struct split_part {
     piiscan_type type; /* 0: none */
@@ -88,6 +99,9 @@ struct piiscan_stream {
     pii_text context_scratch;
     pii_text label_scratch;
     pii_candidates candidates;
+    struct held *held; /* the current record's candidates */
+    size_t nheld;
+    size_t held_cap;
     pcre2_match_data *match;
     unsigned char *read_buf;
 };
@@ -134,6 +148,7 @@ void piiscan_stream_free(piiscan_stream *st)
     pii_text_free(&st->context_scratch);
     pii_text_free(&st->label_scratch);
     pii_candidates_free(&st->candidates);
+    free(st->held);
     pcre2_match_data_free(st->match);
     free(st->columns);
     free(st->parts);
@@ -262,8 +277,9 @@ static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t
     return PIISCAN_OK;
 }
 
-/* Detects and scores one unit of decoded text[0..len): st->candidates then holds what is to
- * be reported, sorted, with offsets in text (the folding undone). Used by every reader. */
+/* Detects and scores one unit of decoded text[0..len): st->candidates then holds what may be
+ * reported once the record is complete, sorted, with offsets in text (the folding undone).
+ * Used by every reader. */
 static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_t field,
                        enum pii_column column, pii_context *ctx)
 {
@@ -272,8 +288,10 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
         return PIISCAN_OK;
     if (!st->column_may_report[column])
         return PIISCAN_OK;
+    const piiscan_scanner *sc = st->sc;
     struct pii_survey sv = pii_survey(text, len);
-    if (!sv.may_hold_findings)
+    bool may_hold_words = sv.has_non_ascii || sv.has_capital;
+    if (!sv.has_digit_or_at && (sc->needs_digit_or_at || !may_hold_words))
         return PIISCAN_OK;
     const uint32_t *nmap = NULL;
     size_t digits = sv.digits;
@@ -295,15 +313,17 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
         .digits = digits,
         .ctx = ctx,
     };
-    const piiscan_scanner *sc = st->sc;
     for (size_t i = 0; i < sc->ndetectors; i++) {
-        int rc = sc->detectors[i]->scan(sc->state[i], st->match, &unit, &st->candidates);
+        const struct pii_detector *d = sc->detectors[i];
+        if (d->needs_digit_or_at ? !sv.has_digit_or_at : !may_hold_words)
+            continue;
+        int rc = d->scan(sc->state[i], st->match, &unit, &st->candidates);
         if (rc != PIISCAN_OK)
             return fail(st, rc);
     }
     if (st->candidates.len == 0)
         return PIISCAN_OK;
-    pii_score_unit(&unit, &st->candidates, sc->opt.threshold);
+    pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
     if (nmap != NULL) {
         for (size_t i = 0; i < st->candidates.len; i++) {
             st->candidates.v[i].start = nmap[st->candidates.v[i].start];
@@ -313,14 +333,62 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
     return PIISCAN_OK;
 }
 
-static int scan_unit(piiscan_stream *st, const pii_record *rec, const pii_field *f, uint32_t field,
-                     enum pii_column column, pii_context *ctx)
+/* Holds candidate c, found at [start, end) of the record's field or cell, until the record is
+ * complete. */
+static int hold(piiscan_stream *st, const pii_candidate *c, size_t start, size_t end,
+                uint32_t field, size_t cell)
+{
+    if (st->nheld == st->held_cap) {
+        size_t cap = st->held_cap == 0 ? 16 : st->held_cap * 2;
+        if (cap < st->held_cap || cap > SIZE_MAX / sizeof *st->held)
+            return fail(st, PIISCAN_ERR_NOMEM);
+        struct held *v = realloc(st->held, cap * sizeof *v);
+        if (v == NULL)
+            return fail(st, PIISCAN_ERR_NOMEM);
+        st->held = v;
+        st->held_cap = cap;
+    }
+    st->held[st->nheld++] = (struct held){*c, start, end, field, cell};
+    return PIISCAN_OK;
+}
+
+/* Applies the record's evidence to its held candidates and keeps those to report, in the
+ * order they were held (field, then start). */
+static void settle_record(piiscan_stream *st)
+{
+    double threshold = st->sc->opt.threshold;
+    bool is_supported = false;
+    for (size_t i = 0; i < st->nheld && !is_supported; i++)
+        is_supported = pii_score_record_supports(&st->held[i].c, threshold);
+    size_t n = 0;
+    for (size_t i = 0; i < st->nheld; i++) {
+        if (pii_score_record_apply(&st->held[i].c, is_supported, threshold))
+            st->held[n++] = st->held[i];
+    }
+    st->nheld = n;
+}
+
+static int scan_unit(piiscan_stream *st, const pii_field *f, uint32_t field, enum pii_column column,
+                     pii_context *ctx)
 {
     int rc = detect_unit(st, st->window.data + f->start, f->end - f->start, field, column, ctx);
     for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
         const pii_candidate *c = &st->candidates.v[i];
-        rc = emit(st, rec, f->start + c->start, f->start + c->end, field, c);
+        rc = hold(st, c, f->start + c->start, f->start + c->end, field, 0);
     }
+    return rc;
+}
+
+/* Delivers the findings of record `rec`, whose candidates are held. */
+static int emit_record(piiscan_stream *st, const pii_record *rec)
+{
+    settle_record(st);
+    int rc = PIISCAN_OK;
+    for (size_t i = 0; rc == PIISCAN_OK && i < st->nheld; i++) {
+        const struct held *h = &st->held[i];
+        rc = emit(st, rec, h->start, h->end, h->field, &h->c);
+    }
+    st->nheld = 0;
     return rc;
 }
 
@@ -453,7 +521,7 @@ static int find_split_values(piiscan_stream *st, const pii_record *rec)
 }
 
 /* One part of a split value: the whole field, spaces aside. */
-static int emit_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
+static int hold_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
 {
     static const char *const detectors[] = {
         [PIISCAN_TYPE_PHONE] = "phone/split",
@@ -467,7 +535,7 @@ static int emit_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
         .confidence = st->split[i].confidence,
         .detector = detectors[st->split[i].type],
     };
-    return emit(st, rec, start, end, (uint32_t)(i + 1), &c);
+    return hold(st, &c, start, end, (uint32_t)(i + 1), 0);
 }
 
 /* The words that support a finding are looked for near it: in its own field and the field
@@ -476,6 +544,7 @@ static int emit_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
 static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_columns)
 {
     bool is_delimited = st->stats.format != PIISCAN_FORMAT_TEXT;
+    st->nheld = 0;
     if (has_columns) {
         int rc = find_split_values(st, rec);
         if (rc != PIISCAN_OK)
@@ -486,7 +555,7 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
         if (has_columns && i < st->ncolumns)
             column = (enum pii_column)st->columns[i];
         if (column != PII_COL_NONE && st->split[i].type != 0) {
-            int rc = emit_split_part(st, rec, i);
+            int rc = hold_split_part(st, rec, i);
             if (rc != PIISCAN_OK)
                 return rc;
             continue;
@@ -497,12 +566,11 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
             .record_len = rec->fields[i].end - near,
             .scratch = &st->context_scratch,
         };
-        int rc =
-            scan_unit(st, rec, &rec->fields[i], is_delimited ? (uint32_t)(i + 1) : 0, column, &ctx);
+        int rc = scan_unit(st, &rec->fields[i], is_delimited ? (uint32_t)(i + 1) : 0, column, &ctx);
         if (rc != PIISCAN_OK)
             return rc;
     }
-    return PIISCAN_OK;
+    return emit_record(st, rec);
 }
 
 static int scan_record(piiscan_stream *st, const pii_record *rec)
@@ -656,36 +724,43 @@ void pii_stream_sheet_begin(piiscan_stream *st, const char *sheet)
     st->ncolumns = 0;
 }
 
-/* Delivers the candidates detect_unit left for `cell`. */
-static int emit_cell(piiscan_stream *st, const pii_cell *cell)
+/* Delivers the findings of a workbook record (a row, or one unit outside the rows), whose
+ * candidates are held with the index of their cell in cells[]. */
+static int emit_cells(piiscan_stream *st, const pii_cell *cells)
 {
-    for (size_t i = 0; i < st->candidates.len; i++) {
-        const pii_candidate *c = &st->candidates.v[i];
+    settle_record(st);
+    for (size_t i = 0; i < st->nheld; i++) {
+        const struct held *h = &st->held[i];
+        const pii_cell *cell = &cells[h->cell];
         piiscan_finding finding = {
-            .type = c->type,
-            .start = cell->offset + c->start,
-            .end = cell->offset + c->end,
+            .type = h->c.type,
+            .start = cell->offset + h->start,
+            .end = cell->offset + h->end,
             .sheet = st->sheet,
             .cell = cell->ref,
-            .text = cell->text + c->start,
-            .text_len = c->end - c->start,
-            .confidence = c->confidence,
-            .detector = c->detector,
+            .text = cell->text + h->start,
+            .text_len = h->end - h->start,
+            .confidence = h->c.confidence,
+            .detector = h->c.detector,
         };
         st->stats.findings++;
         if (st->fn(&finding, st->user) != 0) {
+            st->nheld = 0;
             pii_error_set(&st->err, PIISCAN_ERR_ABORTED, UINT64_MAX, 0,
                           "stopped by the finding callback");
             return fail(st, PIISCAN_ERR_ABORTED);
         }
     }
+    st->nheld = 0;
     return PIISCAN_OK;
 }
 
 /* A cell's context is its text and the cell's before it, as a CSV field's is. */
-static int scan_cell_near(piiscan_stream *st, const pii_cell *cell, const pii_cell *before,
-                          enum pii_column column)
+/* Detects in `cell` (cells[index] of its record) and holds its candidates. */
+static int scan_cell_near(piiscan_stream *st, const pii_cell *cells, size_t index,
+                          const pii_cell *before, enum pii_column column)
 {
+    const pii_cell *cell = &cells[index];
     pii_context ctx = {
         .record = cell->text, .record_len = cell->len, .scratch = &st->context_scratch};
     if (before != NULL) {
@@ -704,12 +779,18 @@ static int scan_cell_near(piiscan_stream *st, const pii_cell *cell, const pii_ce
         ctx.record_len = need;
     }
     int rc = detect_unit(st, cell->text, cell->len, 0, column, &ctx);
-    return rc != PIISCAN_OK ? rc : emit_cell(st, cell);
+    for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
+        const pii_candidate *c = &st->candidates.v[i];
+        rc = hold(st, c, c->start, c->end, 0, index);
+    }
+    return rc;
 }
 
 int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_column column)
 {
-    return scan_cell_near(st, cell, NULL, column);
+    st->nheld = 0;
+    int rc = scan_cell_near(st, cell, 0, NULL, column);
+    return rc != PIISCAN_OK ? rc : emit_cells(st, cell);
 }
 
 /* read_header for a row of cells, which may skip columns. */
@@ -741,6 +822,7 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
     st->stats.records++;
     /* A header row is still scanned, column-blind, as in CSV. */
     bool has_columns = st->is_header_found;
+    st->nheld = 0;
     if (!st->is_header_found && ++st->sheet_rows <= PII_HEADER_SEARCH_RECORDS &&
         read_cell_header(st, cells, n)) {
         st->is_header_found = true;
@@ -752,11 +834,11 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
         enum pii_column column = PII_COL_NONE;
         if (has_columns && cells[i].column < st->ncolumns)
             column = (enum pii_column)st->columns[cells[i].column];
-        int rc = scan_cell_near(st, &cells[i], i > 0 ? &cells[i - 1] : NULL, column);
+        int rc = scan_cell_near(st, cells, i, i > 0 ? &cells[i - 1] : NULL, column);
         if (rc != PIISCAN_OK)
             return rc;
     }
-    return PIISCAN_OK;
+    return emit_cells(st, cells);
 }
 
 /* A zip (xlsx) or an OLE2 container (encrypted workbook, .xls) is read at random, not as a

@@ -24,8 +24,8 @@
 #define DETECT_UNSCORED (-1.0)
 
 static const struct pii_detector *const detect_detectors[PII_DETECTOR_COUNT] = {
-    &pii_detector_phone,    &pii_detector_postal, &pii_detector_email,
-    &pii_detector_mynumber, &pii_detector_card,
+    &pii_detector_phone, &pii_detector_postal, &pii_detector_email,   &pii_detector_mynumber,
+    &pii_detector_card,  &pii_detector_name,   &pii_detector_address,
 };
 
 static struct {

@@ -32,7 +32,7 @@ ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_e
          "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ"},
         {"full-width at sign", "taro＠example.jp", "taro＠example.jp"},
         {"after a label", "メール：taro@example.jp まで", "taro@example.jp"},
-        {"in angle brackets", "山田太郎 <taro@example.jp>", "taro@example.jp"},
+        {"in angle brackets", "reply-to: <taro@example.jp>", "taro@example.jp"},
         {"in single quotes", "'taro@example.jp'", "taro@example.jp"},
         {"sentence end", "連絡先はtaro@example.jp.", "taro@example.jp"},
         {"mailto link", "mailto:taro@example.jp", "taro@example.jp"},
@@ -51,6 +51,23 @@ ParameterizedTest(struct email_case *p, detect_email,
     const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_EMAIL, p->expected);
     cr_expect_geq(c->confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
                   c->confidence);
+    detect_free(&r);
+}
+
+Test(detect_email, a_display_name_before_the_address_is_a_name_finding_of_its_own)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, NULL, "山田太郎 <taro@example.jp>", PII_COL_NONE, NULL, DETECT_THRESHOLD);
+    cr_assert_eq(r.found.len, 2, "the display name and the address; got %s", detect_describe(&r));
+    size_t start;
+    size_t end;
+    detect_input_span(&r, &r.found.v[0], &start, &end);
+    cr_expect(r.found.v[0].type == PIISCAN_TYPE_NAME && start == 0 && end == strlen("山田太郎"),
+              "first the name 山田太郎; got %s", detect_describe(&r));
+    detect_input_span(&r, &r.found.v[1], &start, &end);
+    cr_expect(r.found.v[1].type == PIISCAN_TYPE_EMAIL && start == strlen("山田太郎 <") &&
+                  end == strlen("山田太郎 <taro@example.jp"),
+              "then the address alone, without its brackets; got %s", detect_describe(&r));
     detect_free(&r);
 }
 

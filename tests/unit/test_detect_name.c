@@ -56,6 +56,16 @@ ParameterizedTestParameters(detect_name, every_written_shape_is_found_without_it
         {"surname with 様", "山田様", "山田", PII_COL_NONE, "name/honorific"},
         {"surname with さん", "山田さん", "山田", PII_COL_NONE, "name/honorific"},
         {"surname with 殿", "鈴木殿", "鈴木", PII_COL_NONE, "name/honorific"},
+        {"surname after a person label and a colon", "受付: 比嘉 -----", "比嘉", PII_COL_NONE,
+         "name/label"},
+        {"surname after 担当者 and a full-width colon", "担当者：大野", "大野", PII_COL_NONE,
+         "name/label"},
+        {"a name no dictionary has, after a person label", "受付: 躑躅森 -----", "躑躅森",
+         PII_COL_NONE, "name/label"},
+        {"a full name after a label keeps its whole span", "担当: 山田 太郎", "山田 太郎",
+         PII_COL_NONE, "name/dict"},
+        {"a run after a label is whole, not its first surname", "受付: 春夏秋冬 -----", "春夏秋冬",
+         PII_COL_NONE, "name/label"},
         {"surname with 先生", "田中先生に相談", "田中", PII_COL_NONE, "name/honorific"},
         {"full-width katakana reading", "ヤマダ タロウ", "ヤマダ タロウ", PII_COL_NONE,
          "name/dict"},
@@ -125,6 +135,15 @@ ParameterizedTestParameters(detect_name, places_products_companies_and_words_are
 {
     static struct not_name_case cases[] = {
         {"a city", "松本市"},
+        {"a company with 様, the surname glued after its form", "株式会社伊藤園芸様"},
+        {"a company form itself before 様", "木酒造株式会社様との共同"},
+        {"a company with 様 and a place word in its name", "合同会社森林資源様との共同"},
+        {"a word that starts with a label, then a surname", "担当部署 大野"},
+        {"a product named for a family's house", "高橋さんちの干し芋 30袋"},
+        {"a kin word after the polite prefix", "お孫さんへのギフト"},
+        {"the honorific after a one-kanji given name is no kana name", "夫 岳さん宛に届く"},
+        {"a role word after the polite prefix", "ご主人様より電話"},
+        {"a sweet potato variety: the surname is a place's tail", "鳴門金時 3kg"},
         {"a prefecture and city", "長野県松本市"},
         {"an address", "長野県松本市中央1-2-3"},
         {"a rice variety", "山田錦"},
@@ -226,6 +245,24 @@ Test(detect_name, masked_or_tokenised_name_field_is_not_found_again)
                      detect_describe(&r));
         detect_free(&r);
     }
+}
+
+Test(detect_name, company_in_a_name_column_is_no_person)
+{
+    /* A shipping label's sender column holds the shop: 株式会社みどり商店 and its reading. */
+    const char *values[] = {"株式会社みどり商店", "ｶﾌﾞｼｷｶﾞｲｼｬﾐﾄﾞﾘｼｮｳﾃﾝ", "(株)みどり商店"};
+    for (size_t k = 0; k < sizeof values / sizeof *values; k++) {
+        struct detect_run r = {0};
+        run_name(&r, NULL, values[k], PII_COL_NAME, DETECT_UNSCORED);
+        cr_expect_eq(r.found.len, 0, "%s in a name column is a company; got %s", values[k],
+                     detect_describe(&r));
+        detect_free(&r);
+    }
+    struct detect_run r = {0};
+    run_name(&r, NULL, "堀 智子", PII_COL_NAME, DETECT_UNSCORED);
+    cr_expect_eq(r.found.len, 1, "a person in the same column still is one; got %s",
+                 detect_describe(&r));
+    detect_free(&r);
 }
 
 Test(detect_name, empty_placeholder_or_other_value_in_a_name_column_is_not_a_name)

@@ -164,10 +164,17 @@ Test(detect_postal, a_postal_code_and_a_phone_in_one_line_are_both_found)
     const char *input = "〒150-0001 東京都渋谷区神宮前1-2-3 TEL 03-1234-5678";
     struct detect_run r = {0};
     detect_unit(&r, NULL, input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    cr_assert_eq(r.found.len, 2, "a postal code and a phone number; got %s", detect_describe(&r));
+    cr_assert_eq(r.found.len, 3, "a postal code, the address after it and a phone number; got %s",
+                 detect_describe(&r));
     cr_expect_eq(r.found.v[0].type, PIISCAN_TYPE_POSTAL_CODE, "first the postal code; got %s",
                  detect_describe(&r));
-    cr_expect_eq(r.found.v[1].type, PIISCAN_TYPE_PHONE, "then the phone; got %s",
+    size_t start;
+    size_t end;
+    detect_input_span(&r, &r.found.v[1], &start, &end);
+    cr_expect(r.found.v[1].type == PIISCAN_TYPE_ADDRESS && start == strlen("〒150-0001 ") &&
+                  end == strlen("〒150-0001 東京都渋谷区神宮前1-2-3"),
+              "then the address, up to its house number; got %s", detect_describe(&r));
+    cr_expect_eq(r.found.v[2].type, PIISCAN_TYPE_PHONE, "then the phone; got %s",
                  detect_describe(&r));
     detect_free(&r);
 }

@@ -184,15 +184,28 @@ Test(normalize, is_ascii_finds_one_high_byte_at_any_position_and_alignment)
 
 Test(normalize, survey_sees_digits_at_signs_and_their_full_width_forms)
 {
-    struct pii_survey sv = pii_survey("TEL 03-1234-5678", 16);
-    cr_expect(sv.may_hold_findings && !sv.needs_folding, "ASCII digits: detect, no folding");
+    struct pii_survey sv = pii_survey("tel 03-1234-5678", 16);
+    cr_expect(sv.has_digit_or_at && !sv.needs_folding, "ASCII digits: detect, no folding");
+    cr_expect(!sv.has_non_ascii && !sv.has_capital, "lower-case ASCII: no name to look for");
     cr_expect_eq(sv.digits, 10);
     sv = pii_survey("山田太郎", strlen("山田太郎"));
-    cr_expect(!sv.may_hold_findings && !sv.needs_folding, "kanji alone: nothing to do");
+    cr_expect(!sv.has_digit_or_at && !sv.needs_folding, "kanji alone: no number, no folding");
+    cr_expect(sv.has_non_ascii, "kanji alone: a name may be there");
     sv = pii_survey("０３", strlen("０３"));
-    cr_expect(sv.may_hold_findings && sv.needs_folding, "full-width digits: fold, then detect");
+    cr_expect(sv.has_digit_or_at && sv.needs_folding, "full-width digits: fold, then detect");
     sv = pii_survey("taro＠example.jp", strlen("taro＠example.jp"));
-    cr_expect(sv.may_hold_findings && sv.needs_folding, "a full-width at sign counts");
+    cr_expect(sv.has_digit_or_at && sv.needs_folding, "a full-width at sign counts");
     sv = pii_survey("ｶﾀｶﾅ", strlen("ｶﾀｶﾅ"));
-    cr_expect(!sv.may_hold_findings && sv.needs_folding, "half-width kana fold, nothing to find");
+    cr_expect(!sv.has_digit_or_at && sv.needs_folding, "half-width kana fold, no number");
+    cr_expect(sv.has_non_ascii, "half-width kana may be a name's reading");
+}
+
+Test(normalize, survey_sees_capitals_that_romaji_names_need)
+{
+    struct pii_survey sv = pii_survey("Taro Yamada", 11);
+    cr_expect(sv.has_capital && !sv.has_non_ascii && !sv.has_digit_or_at,
+              "romaji name: a capital, nothing else");
+    sv = pii_survey("express delivery", 16);
+    cr_expect(!sv.has_capital && !sv.has_non_ascii && !sv.has_digit_or_at,
+              "lower-case ASCII words hold no name nor number to look for");
 }

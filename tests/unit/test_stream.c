@@ -363,17 +363,17 @@ static const struct reader_case reader_cases[] = {
      "氏名,電話番号,メール,郵便番号\r\n"
      "山田太郎,０９０－１２３４－５６７８,taro＠example.jp,〒106-0032\r\n"
      "\"佐藤, 花子\",06-6123-4567,hanako@example.co.jp,530-0001\r\n",
-     PIISCAN_FORMAT_CSV, 6},
+     PIISCAN_FORMAT_CSV, 8},
     {"tsv",
      "氏名\t電話番号\tメール\t郵便番号\n"
      "山田太郎\t０９０－１２３４－５６７８\ttaro＠example.jp\t〒106-0032\n"
      "佐藤花子\t06-6123-4567\thanako@example.co.jp\t530-0001\n",
-     PIISCAN_FORMAT_TSV, 6},
+     PIISCAN_FORMAT_TSV, 8},
     {"text",
      "7月8日 山田太郎様より電話。連絡先は ０９０－１２３４－５６７８ です。\n"
      "メールは taro＠example.jp、住所は 〒106-0032 東京都港区六本木。\n"
      "佐藤様 TEL 06-6123-4567 hanako@example.co.jp\n",
-     PIISCAN_FORMAT_TEXT, 5},
+     PIISCAN_FORMAT_TEXT, 8},
 };
 
 Test(stream, every_reader_in_every_encoding_finds_the_same_values)
