@@ -30,10 +30,11 @@ static const struct output_ops *const formats[] = {&output_text, &output_jsonl};
 static const char usage_text[] = "Usage: piiscan scan [OPTIONS] PATH...\n";
 
 static const char help_text[] =
-    "Report Japanese personal data (phone numbers, postal codes, e-mail addresses,\n"
-    "My Number, credit card numbers) found in CSV, TSV and text files in UTF-8,\n"
-    "CP932 (Shift_JIS), EUC-JP or UTF-16. A directory is scanned recursively, its\n"
-    "entries in sorted order; '-' is standard input. Found values are masked.\n"
+    "Report Japanese personal data (names, addresses, phone numbers, postal codes,\n"
+    "e-mail addresses, My Number, credit card numbers) found in CSV, TSV and text\n"
+    "files in UTF-8, CP932 (Shift_JIS), EUC-JP or UTF-16, and in .xlsx workbooks.\n"
+    "A directory is scanned recursively, its entries in sorted order; '-' is\n"
+    "standard input. Found values are masked.\n"
     "\n"
     "Options:\n"
     "      --format=FORMAT       report format: text (the default) or jsonl\n"
