@@ -16,47 +16,6 @@
 #include "helpers.h"
 #include "piiscan.h"
 
-typedef struct span {
-    uint64_t start;
-    uint64_t end;
-    int type;
-    char *text;
-    size_t text_len;
-} span;
-
-typedef struct spans {
-    span *v;
-    size_t n;
-    size_t cap;
-} spans;
-
-static int collect(const piiscan_finding *f, void *user)
-{
-    spans *s = user;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 64;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        cr_assert_not_null(s->v);
-    }
-    span *x = &s->v[s->n++];
-    x->start = f->start;
-    x->end = f->end;
-    x->type = (int)f->type;
-    x->text = malloc(f->text_len + 1);
-    memcpy(x->text, f->text, f->text_len);
-    x->text[f->text_len] = '\0';
-    x->text_len = f->text_len;
-    return 0;
-}
-
-static void spans_free(spans *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i].text);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
 static piiscan_scanner *sc;
 
 static void make_scanner(void)
@@ -74,10 +33,10 @@ static void free_scanner(void)
 
 TestSuite(invariants, .init = make_scanner, .fini = free_scanner);
 
-static int scan(const char *buf, size_t len, size_t chunk, spans *out, piiscan_stats *stats)
+static int scan(const char *buf, size_t len, size_t chunk, test_spans *out, piiscan_stats *stats)
 {
     piiscan_stream *st;
-    cr_assert_eq(piiscan_stream_new(sc, collect, out, &st), PIISCAN_OK);
+    cr_assert_eq(piiscan_stream_new(sc, test_collect_spans, out, &st), PIISCAN_OK);
     int rc = piiscan_stream_begin(st, NULL);
     for (size_t at = 0; rc == PIISCAN_OK && at < len; at += chunk)
         rc = piiscan_stream_feed(st, buf + at, len - at < chunk ? len - at : chunk);
@@ -109,16 +68,16 @@ static size_t findings_checked;
 
 static void check_input(const char *label, const char *buf, size_t len)
 {
-    spans whole = {0};
+    test_spans whole = {0};
     piiscan_stats stats;
     int rc = scan(buf, len, len ? len : 1, &whole, &stats);
     if (rc != PIISCAN_OK) { /* e.g. a workbook fixture: nothing to compare */
-        spans_free(&whole);
+        test_spans_free(&whole);
         return;
     }
     files_checked++;
     for (size_t i = 0; i < whole.n; i++) {
-        const span *x = &whole.v[i];
+        const test_span *x = &whole.v[i];
         cr_assert_leq(x->end, len, "%s: finding %zu ends inside the input", label, i);
         cr_assert_lt(x->start, x->end, "%s: finding %zu is not empty", label, i);
         size_t decoded_len;
@@ -136,7 +95,7 @@ static void check_input(const char *label, const char *buf, size_t len)
     }
     static const size_t chunks[] = {1, 3, 4095, 65536};
     for (size_t k = 0; k < sizeof chunks / sizeof *chunks; k++) {
-        spans cut = {0};
+        test_spans cut = {0};
         cr_assert_eq(scan(buf, len, chunks[k], &cut, &stats), PIISCAN_OK);
         cr_expect_eq(cut.n, whole.n, "%s: chunks of %zu give %zu findings, whole gives %zu", label,
                      chunks[k], cut.n, whole.n);
@@ -144,9 +103,9 @@ static void check_input(const char *label, const char *buf, size_t len)
             cr_expect(cut.v[i].start == whole.v[i].start && cut.v[i].end == whole.v[i].end &&
                           cut.v[i].type == whole.v[i].type,
                       "%s: chunks of %zu: finding %zu differs", label, chunks[k], i);
-        spans_free(&cut);
+        test_spans_free(&cut);
     }
-    spans_free(&whole);
+    test_spans_free(&whole);
 }
 
 /* A UTF-8 fixture is also checked in the other encodings iconv can write it in. */

@@ -84,50 +84,12 @@ static int to_buf(const void *p, size_t n, void *user)
     return 0;
 }
 
-typedef struct span {
-    uint64_t start;
-    uint64_t end;
-    piiscan_type type;
-    char *text;
-    size_t text_len;
-} span;
-
-typedef struct spans {
-    span *v;
-    size_t n;
-    size_t cap;
-} spans;
-
-static int collect(const piiscan_finding *f, void *user)
-{
-    spans *s = user;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        cr_assert_not_null(s->v);
-    }
-    span *x = &s->v[s->n++];
-    *x = (span){.start = f->start, .end = f->end, .type = f->type, .text_len = f->text_len};
-    x->text = malloc(f->text_len + 1);
-    memcpy(x->text, f->text, f->text_len);
-    x->text[f->text_len] = '\0';
-    return 0;
-}
-
-static void spans_free(spans *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i].text);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
 /* The findings of a plain scan, and its stats, forced to an encoding and format or not. */
-static int scan(const char *data, size_t len, const piiscan_source *src, spans *out,
+static int scan(const char *data, size_t len, const piiscan_source *src, test_spans *out,
                 piiscan_stats *stats)
 {
     piiscan_stream *st;
-    cr_assert_eq(piiscan_stream_new(sc, collect, out, &st), PIISCAN_OK);
+    cr_assert_eq(piiscan_stream_new(sc, test_collect_spans, out, &st), PIISCAN_OK);
     int rc = piiscan_stream_scan_buffer(st, data, len, src);
     *stats = *piiscan_stream_stats(st);
     piiscan_stream_free(st);
@@ -273,7 +235,7 @@ static char *encode(const char *utf8, size_t n, piiscan_encoding enc, size_t *le
 /* The replacement of span x (UTF-8 text) as the mask style says, checked against the output
  * at *op; advances *op past it. */
 static void check_replacement(const char *label, piiscan_mask mask, piiscan_encoding enc,
-                              const span *x, const char *out, size_t out_len, size_t *op)
+                              const test_span *x, const char *out, size_t out_len, size_t *op)
 {
     if (mask == PIISCAN_MASK_TOKEN) {
         const char *tag = token_tags[x->type];
@@ -329,10 +291,10 @@ static void check_replacement(const char *label, piiscan_mask mask, piiscan_enco
 
 static void round_trip(const char *label, const char *in, size_t in_len, piiscan_mask mask)
 {
-    spans found = {0};
+    test_spans found = {0};
     piiscan_stats st_in;
     if (scan(in, in_len, NULL, &found, &st_in) != PIISCAN_OK || st_in.skip_reason != NULL) {
-        spans_free(&found);
+        test_spans_free(&found);
         return; /* not a text input: nothing to redact */
     }
     piiscan_redactor *rd = make_redactor(mask);
@@ -353,7 +315,7 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
     uint64_t prev = 0;
     uint64_t *out_at = calloc(2 * found.n + 1, sizeof *out_at);
     for (size_t i = 0; i < found.n; i++) {
-        const span *x = &found.v[i];
+        const test_span *x = &found.v[i];
         size_t gap = (size_t)(x->start - prev);
         cr_assert(op + gap <= out.len && memcmp(out.data + op, in + prev, gap) == 0,
                   "%s: the %zu bytes before finding %zu (\"%s\") are unchanged", label, gap, i,
@@ -370,7 +332,7 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
               (size_t)(in_len - prev));
 
     /* Scanned again: nothing at a replaced place, the same rows and fields. */
-    spans again = {0};
+    test_spans again = {0};
     piiscan_stats st_out;
     const piiscan_source src = {.encoding = st_in.encoding, .format = st_in.format};
     cr_assert_eq(scan(out.data, out.len, &src, &again, &st_out), PIISCAN_OK, "%s: rescanned",
@@ -400,8 +362,8 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
     }
     round_trips++;
     free(out_at);
-    spans_free(&again);
-    spans_free(&found);
+    test_spans_free(&again);
+    test_spans_free(&found);
     free(out.data);
     piiscan_redactor_free(rd);
 }
