@@ -176,6 +176,12 @@ typedef struct piiscan_finding {
                             cell text as UTF-8 */
     uint64_t line;       /* 1-based physical line of start; 0 in xlsx */
     uint32_t field;      /* 1-based CSV/TSV field; 0 when not delimited */
+    uint32_t column;     /* 1-based column of start in its line, in characters of the decoded
+                            text (as SARIF counts them); 0 in xlsx */
+    uint64_t record;     /* 1-based record of the input: a CSV/TSV row or text line (as
+                            counted in piiscan_stats.records), an xlsx row counted over all
+                            sheets; 0 for text outside rows (xlsx comments, properties).
+                            Findings with the same record come from the same row. */
     const char *sheet;   /* xlsx only ("Orders"); NULL otherwise */
     const char *cell;    /* xlsx only ("C12", "comment:C12", "creator"); NULL otherwise */
     const char *text;    /* the span decoded to UTF-8; not NUL-terminated */

@@ -245,6 +245,20 @@ static uint64_t line_of(const piiscan_stream *st, const pii_record *rec, size_t 
     return line;
 }
 
+/* The 1-based column, in characters, of window byte `at` of record `rec`: a record begins
+ * at the start of a line (a text line cut into pieces aside). */
+static uint32_t column_of(const piiscan_stream *st, const pii_record *rec, size_t at)
+{
+    const char *s = st->window.data;
+    size_t line_start = at;
+    while (line_start > rec->start && s[line_start - 1] != '\n' && s[line_start - 1] != '\r')
+        line_start--;
+    uint32_t column = 1;
+    for (size_t i = line_start; i < at; i++)
+        column += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return column;
+}
+
 static size_t count_digits(const char *s, size_t n)
 {
     size_t digits = 0;
@@ -263,6 +277,8 @@ static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t
         .end = st->window.base + st->window.map[dend],
         .line = line_of(st, rec, dstart),
         .field = field,
+        .column = column_of(st, rec, dstart),
+        .record = st->stats.records,
         .text = st->window.data + dstart,
         .text_len = dend - dstart,
         .confidence = c->confidence,
@@ -726,7 +742,7 @@ void pii_stream_sheet_begin(piiscan_stream *st, const char *sheet)
 
 /* Delivers the findings of a workbook record (a row, or one unit outside the rows), whose
  * candidates are held with the index of their cell in cells[]. */
-static int emit_cells(piiscan_stream *st, const pii_cell *cells)
+static int emit_cells(piiscan_stream *st, const pii_cell *cells, uint64_t record)
 {
     settle_record(st);
     for (size_t i = 0; i < st->nheld; i++) {
@@ -736,6 +752,7 @@ static int emit_cells(piiscan_stream *st, const pii_cell *cells)
             .type = h->c.type,
             .start = cell->offset + h->start,
             .end = cell->offset + h->end,
+            .record = record,
             .sheet = st->sheet,
             .cell = cell->ref,
             .text = cell->text + h->start,
@@ -790,7 +807,7 @@ int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_colu
 {
     st->nheld = 0;
     int rc = scan_cell_near(st, cell, 0, NULL, column);
-    return rc != PIISCAN_OK ? rc : emit_cells(st, cell);
+    return rc != PIISCAN_OK ? rc : emit_cells(st, cell, 0);
 }
 
 /* read_header for a row of cells, which may skip columns. */
@@ -838,7 +855,7 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
         if (rc != PIISCAN_OK)
             return rc;
     }
-    return emit_cells(st, cells);
+    return emit_cells(st, cells, st->stats.records);
 }
 
 /* A zip (xlsx) or an OLE2 container (encrypted workbook, .xls) is read at random, not as a

@@ -21,6 +21,8 @@ typedef struct found {
     uint64_t end[MAX_FOUND];
     uint64_t line[MAX_FOUND];
     uint32_t field[MAX_FOUND];
+    uint32_t column[MAX_FOUND];
+    uint64_t record[MAX_FOUND];
     char text[MAX_FOUND][64];
     int stop_after; /* 0: never */
 } found;
@@ -35,6 +37,8 @@ static int collect(const piiscan_finding *f, void *user)
     r->end[i] = f->end;
     r->line[i] = f->line;
     r->field[i] = f->field;
+    r->column[i] = f->column;
+    r->record[i] = f->record;
     snprintf(r->text[i], sizeof r->text[i], "%.*s", (int)f->text_len, f->text);
     return r->stop_after != 0 && (int)r->n >= r->stop_after;
 }
@@ -222,6 +226,34 @@ Test(stream, lines_are_counted_across_crlf_lf_cr_and_quoted_newlines)
     cr_expect_eq(got.line[1], 5, "after a CR-only line end");
     cr_expect_eq(piiscan_stream_stats(st)->lines, 5);
     cr_expect_eq(piiscan_stream_stats(st)->records, 4);
+}
+
+Test(stream, findings_carry_their_record_and_character_column)
+{
+    /* UTF-8: 山田 is two characters of six bytes, so byte and character columns differ. */
+    const char *csv = "名前,メモ\n"
+                      "山田,\"電話\n０３-1234-5678\"\n"
+                      "x,tel 090-1234-5678 / 03-9876-5432\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), 7, NULL), PIISCAN_OK);
+    size_t phones = 0;
+    for (size_t i = 0; i < got.n; i++) {
+        if (got.type[i] != PIISCAN_TYPE_PHONE)
+            continue;
+        phones++;
+        if (strstr(got.text[i], "1234-5678") != NULL && got.line[i] == 3) {
+            cr_expect_eq(got.record[i], 2, "the quoted field that spans two lines is record 2");
+            cr_expect_eq(got.column[i], 1, "the phone starts its physical line");
+        } else if (strcmp(got.text[i], "090-1234-5678") == 0) {
+            cr_expect_eq(got.record[i], 3);
+            cr_expect_eq(got.column[i], 7, "after 'x,tel ' (six characters)");
+        } else if (strcmp(got.text[i], "03-9876-5432") == 0) {
+            cr_expect_eq(got.record[i], 3, "a second value of the same row, same record");
+            cr_expect_eq(got.column[i], 23);
+        } else {
+            cr_assert(false, "unexpected phone %s", got.text[i]);
+        }
+    }
+    cr_expect_eq(phones, 3, "three phone numbers, got %zu", phones);
 }
 
 Test(stream, binary_input_is_skipped_with_a_reason)
