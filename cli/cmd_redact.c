@@ -348,7 +348,8 @@ static int on_dry_finding(const piiscan_finding *f, void *user)
         r->is_out_of_memory = true;
         return 1;
     }
-    const struct output_finding of = {.path = r->path, .f = f, .masked = masked};
+    const struct output_finding of =
+        output_finding_of(r->path, f, masked, r->out.is_showing_values);
     r->ops->finding(&r->out, &of);
     free(masked);
     return 0;
@@ -794,16 +795,20 @@ static const struct walk_ops walk_ops = {
 
 static int sweep(struct redact *r, char **paths, int npaths)
 {
-    if (r->is_dry_run && !r->is_quiet)
-        r->ops->begin(&r->out);
+    /* Text and JSON Lines, the dry run's formats, need no file_begin/file_end. */
+    if (r->is_dry_run && !r->is_quiet && r->ops->begin(&r->out) != 0) {
+        cli_message(NULL, "cannot start the report: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
     for (int i = 0; i < npaths; i++) {
         if (walk_path(&walk_ops, r, paths[i]) != 0) {
             r->is_out_of_memory = true; /* the walk's only reason to stop by itself */
             break;
         }
     }
+    const struct sweep_totals no_totals = {0};
     if (r->is_dry_run && !r->is_quiet)
-        r->ops->end(&r->out);
+        r->ops->end(&r->out, &no_totals);
     if (fflush(stdout) == EOF || ferror(stdout)) {
         cli_message(NULL, "error writing to standard output: %s", strerror(errno));
         return EXIT_TROUBLE;

@@ -50,6 +50,8 @@ static const char help_text[] =
     "                            memory, from 4096 to 1G; K, M and G\n"
     "                            suffixes (default: 4M)\n"
     "      --show-values         show found values as they are, not masked\n"
+    "      --summary             report each file's counts by type instead of\n"
+    "                            its findings\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
@@ -65,6 +67,7 @@ enum {
     OPT_ENCODING,
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
+    OPT_SUMMARY,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +77,7 @@ static const struct option long_options[] = {
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -85,7 +89,10 @@ struct scan {
     const struct output_ops *ops;
     struct output out;
     piiscan_encoding encoding;
-    const char *path; /* the file being scanned */
+    const char *path;       /* the file being scanned */
+    struct file_summary fs; /* of the file being scanned */
+    uint64_t last_record;   /* record of the file's last finding, to count rows */
+    struct sweep_totals totals;
     bool is_quiet;
     bool is_verbose;
     bool is_found;   /* something was found, in any file */
@@ -121,7 +128,13 @@ static int on_finding(const piiscan_finding *f, void *user)
 {
     struct scan *s = user;
     s->is_found = true;
-    if (s->is_quiet)
+    s->fs.findings++;
+    s->fs.by_type[(unsigned)f->type < OUTPUT_TYPES ? f->type : 0]++;
+    if (f->record != 0 && f->record != s->last_record) {
+        s->fs.rows++;
+        s->last_record = f->record;
+    }
+    if (s->is_quiet || s->out.is_summary_only)
         return 0;
     bool is_split_part = f->detector != NULL && strstr(f->detector, "/split") != NULL;
     char *masked = is_split_part ? mask_split_part(f->text, f->text_len)
@@ -130,11 +143,8 @@ static int on_finding(const piiscan_finding *f, void *user)
         s->is_out_of_memory = true;
         return 1;
     }
-    const struct output_finding of = {
-        .path = s->path,
-        .f = f,
-        .masked = masked,
-    };
+    const struct output_finding of =
+        output_finding_of(s->path, f, masked, s->out.is_showing_values);
     s->ops->finding(&s->out, &of);
     free(masked);
     if (ferror(s->out.fp)) {
@@ -144,12 +154,51 @@ static int on_finding(const piiscan_finding *f, void *user)
     return 0;
 }
 
+static void file_start(struct scan *s, const char *path)
+{
+    s->path = path;
+    memset(&s->fs, 0, sizeof s->fs);
+    s->fs.path = path;
+    s->last_record = 0;
+    if (!s->is_quiet)
+        s->ops->file_begin(&s->out, path);
+}
+
+static void totals_add(struct sweep_totals *t, const struct file_summary *fs)
+{
+    t->files++;
+    t->scanned += fs->status == FILE_SCANNED;
+    t->skipped += fs->status == FILE_SKIPPED;
+    t->failed += fs->status == FILE_FAILED;
+    t->unchanged += fs->status == FILE_UNCHANGED;
+    t->files_with_findings += fs->findings > 0;
+    t->bytes += fs->bytes;
+    t->findings += fs->findings;
+    for (int i = 0; i < OUTPUT_TYPES; i++)
+        t->by_type[i] += fs->by_type[i];
+    t->rows += fs->rows;
+    t->suppressed += fs->suppressed;
+}
+
+/* Ends the file begun by file_start: its summary goes to the report and the totals. */
+static void file_finish(struct scan *s, enum file_status status, const char *reason)
+{
+    s->fs.status = status;
+    s->fs.reason = reason;
+    totals_add(&s->totals, &s->fs);
+    if (!s->is_quiet)
+        s->ops->file_end(&s->out, &s->fs);
+    s->path = NULL;
+}
+
+/* A file that could not be scanned: named on stderr, and the sweep's status becomes 2. */
 static int file_failed(struct scan *s, const char *path, const char *reason)
 {
     cli_message(path, "%s", reason);
     s->is_trouble = true;
-    if (!s->is_quiet)
-        s->ops->file_error(&s->out, path, reason);
+    if (s->path == NULL)
+        file_start(s, path);
+    file_finish(s, FILE_FAILED, reason);
     return 0;
 }
 
@@ -160,9 +209,12 @@ static int on_walk_error(void *user, const char *path, int errnum)
 
 static int on_skip(void *user, const char *path, const char *reason)
 {
-    const struct scan *s = user;
+    struct scan *s = user;
     if (s->is_verbose)
         cli_message(path, "skipped: %s", reason);
+    if (s->path == NULL)
+        file_start(s, path);
+    file_finish(s, FILE_SKIPPED, reason);
     return 0;
 }
 
@@ -202,8 +254,16 @@ static int on_file(void *user, const char *path, bool is_named)
         .encoding = s->encoding,
         .format = PIISCAN_FORMAT_AUTO,
     };
-    s->path = path;
+    file_start(s, path);
     int rc = piiscan_stream_scan_fd(s->st, fd, &src);
+    const piiscan_stats *stats = piiscan_stream_stats(s->st);
+    if (stats != NULL) {
+        s->fs.encoding = stats->encoding;
+        s->fs.format = stats->format;
+        s->fs.bytes = stats->bytes;
+        s->fs.records = stats->records;
+        s->fs.decode_errors = stats->decode_errors;
+    }
     if (!is_stdin)
         close(fd);
     if (s->write_errno != 0 || s->is_out_of_memory)
@@ -213,7 +273,6 @@ static int on_file(void *user, const char *path, bool is_named)
         describe_error(piiscan_stream_error(s->st), rc, reason, sizeof reason);
         return file_failed(s, path, reason);
     }
-    const piiscan_stats *stats = piiscan_stream_stats(s->st);
     if (stats != NULL && stats->skip_reason != NULL)
         return on_skip(s, path, stats->skip_reason);
     /* Never silent: replaced bytes may hide a value, or say the encoding was guessed wrong. */
@@ -221,6 +280,7 @@ static int on_file(void *user, const char *path, bool is_named)
         cli_message(path, "warning: %" PRIu64 " byte sequence%s invalid in %s, read as U+FFFD",
                     stats->decode_errors, stats->decode_errors == 1 ? "" : "s",
                     piiscan_encoding_name(stats->encoding));
+    file_finish(s, FILE_SCANNED, NULL);
     return 0;
 }
 
@@ -232,8 +292,10 @@ static const struct walk_ops walk_ops = {
 
 static int sweep(struct scan *s, char **paths, int npaths)
 {
-    if (!s->is_quiet)
-        s->ops->begin(&s->out);
+    if (!s->is_quiet && s->ops->begin(&s->out) != 0) {
+        cli_message(s->out.path, "cannot start the report: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
     for (int i = 0; i < npaths; i++) {
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
             if (s->write_errno == 0)
@@ -242,8 +304,9 @@ static int sweep(struct scan *s, char **paths, int npaths)
         }
     }
     if (!s->is_quiet && s->write_errno == 0) {
-        s->ops->end(&s->out);
-        if (fflush(s->out.fp) == EOF || ferror(s->out.fp))
+        if (s->ops->end(&s->out, &s->totals) != 0)
+            s->write_errno = errno != 0 ? errno : EIO;
+        else if (fflush(s->out.fp) == EOF || ferror(s->out.fp))
             s->write_errno = errno != 0 ? errno : EIO;
     }
     if (s->is_out_of_memory) {
@@ -294,6 +357,9 @@ int cmd_scan(int argc, char **argv)
             break;
         case OPT_SHOW_VALUES:
             s.out.is_showing_values = true;
+            break;
+        case OPT_SUMMARY:
+            s.out.is_summary_only = true;
             break;
         case 'q':
             s.is_quiet = true;

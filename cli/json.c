@@ -2,15 +2,20 @@
 /*
  * json.c - the JSON string writer. Its output is always valid JSON in valid UTF-8, whatever
  * the bytes: file names on Unix are bytes, and a CP932 name must not break a JSON Lines
- * consumer. Valid UTF-8 passes through unchanged (no \u escapes for non-ASCII).
+ * consumer. Valid UTF-8 passes through unchanged (no \u escapes for non-ASCII). Also the
+ * per-file summary object that json, jsonl --summary and the state report share.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 /* The length of the valid UTF-8 sequence at s[0..n), or 0 when s starts with an invalid one.
  * Strict as RFC 3629 has it: no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -100,4 +105,52 @@ void json_write_string(FILE *fp, const char *s, size_t len)
         i++;
     }
     putc('"', fp);
+}
+
+static const char *const status_names[] = {
+    [FILE_SCANNED] = "scanned",
+    [FILE_SKIPPED] = "skipped",
+    [FILE_FAILED] = "failed",
+    [FILE_UNCHANGED] = "unchanged",
+};
+
+const char *file_status_name(enum file_status status)
+{
+    return status_names[status];
+}
+
+void json_write_counts(FILE *fp, const uint64_t by_type[OUTPUT_TYPES])
+{
+    putc('{', fp);
+    bool is_first = true;
+    for (int t = 1; t <= PIISCAN_TYPE_MAX; t++) {
+        if (by_type[t] == 0)
+            continue;
+        fprintf(fp, "%s\"%s\":%" PRIu64, is_first ? "" : ",", piiscan_type_name((piiscan_type)t),
+                by_type[t]);
+        is_first = false;
+    }
+    putc('}', fp);
+}
+
+void json_write_summary(FILE *fp, const struct file_summary *fs)
+{
+    fputs("{\"path\":", fp);
+    json_write_string(fp, fs->path, strlen(fs->path));
+    fprintf(fp, ",\"status\":\"%s\"", file_status_name(fs->status));
+    if (fs->reason != NULL) {
+        fputs(",\"reason\":", fp);
+        json_write_string(fp, fs->reason, strlen(fs->reason));
+    }
+    if (fs->encoding != PIISCAN_ENCODING_AUTO)
+        fprintf(fp, ",\"encoding\":\"%s\"", piiscan_encoding_name(fs->encoding));
+    if (fs->format != PIISCAN_FORMAT_AUTO)
+        fprintf(fp, ",\"format\":\"%s\"", piiscan_format_name(fs->format));
+    fprintf(fp,
+            ",\"bytes\":%" PRIu64 ",\"records\":%" PRIu64 ",\"findings\":%" PRIu64
+            ",\"rows\":%" PRIu64 ",\"by_type\":",
+            fs->bytes, fs->records, fs->findings, fs->rows);
+    json_write_counts(fp, fs->by_type);
+    fprintf(fp, ",\"decode_errors\":%" PRIu64 ",\"suppressed\":%" PRIu64 "}", fs->decode_errors,
+            fs->suppressed);
 }

@@ -4,7 +4,8 @@
  * reports diff cleanly:
  *   path, type, start, end, line, field (CSV/TSV only)           text, CSV and TSV files
  *   path, type, sheet, cell, start, end                          workbooks
- * then confidence (two decimals), detector, masked, and value with --show-values.
+ * then confidence (two decimals), detector, masked, value with --show-values and
+ * fingerprint with --fingerprints. With --summary, one object per file instead (json.c).
  * start and end are byte offsets in the file as stored (end exclusive), in its own
  * encoding, so `dd skip=START count=END-START` cuts the value out of it.
  */
@@ -19,9 +20,10 @@
 #include "cli.h"
 #include "output.h"
 
-static void jsonl_begin(struct output *out)
+static int jsonl_begin(struct output *out)
 {
     (void)out;
+    return 0;
 }
 
 /* A report line is built here and written with one fwrite: a finding is a dozen short pieces,
@@ -173,59 +175,70 @@ static void line_put_hundredths(struct line *ln, double x)
 
 static void jsonl_finding(struct output *out, const struct output_finding *of)
 {
-    const piiscan_finding *f = of->f;
     struct line ln = {.fp = out->fp, .len = 0};
     LINE_PUT_LITERAL(&ln, "{\"path\":");
     line_put_string(&ln, of->path, strlen(of->path));
-    line_put_member(&ln, "type", piiscan_type_name(f->type));
-    if (f->sheet != NULL) {
-        line_put_member(&ln, "sheet", f->sheet);
-        line_put_member(&ln, "cell", f->cell != NULL ? f->cell : "");
+    line_put_member(&ln, "type", piiscan_type_name(of->type));
+    if (of->sheet != NULL) {
+        line_put_member(&ln, "sheet", of->sheet);
+        line_put_member(&ln, "cell", of->cell != NULL ? of->cell : "");
         LINE_PUT_LITERAL(&ln, ",\"start\":");
-        line_put_u64(&ln, f->start);
+        line_put_u64(&ln, of->start);
         LINE_PUT_LITERAL(&ln, ",\"end\":");
-        line_put_u64(&ln, f->end);
+        line_put_u64(&ln, of->end);
     } else {
         LINE_PUT_LITERAL(&ln, ",\"start\":");
-        line_put_u64(&ln, f->start);
+        line_put_u64(&ln, of->start);
         LINE_PUT_LITERAL(&ln, ",\"end\":");
-        line_put_u64(&ln, f->end);
+        line_put_u64(&ln, of->end);
         LINE_PUT_LITERAL(&ln, ",\"line\":");
-        line_put_u64(&ln, f->line);
-        if (f->field > 0) {
+        line_put_u64(&ln, of->line);
+        if (of->field > 0) {
             LINE_PUT_LITERAL(&ln, ",\"field\":");
-            line_put_u64(&ln, f->field);
+            line_put_u64(&ln, of->field);
         }
     }
     LINE_PUT_LITERAL(&ln, ",\"confidence\":");
-    line_put_hundredths(&ln, f->confidence);
-    line_put_member(&ln, "detector", f->detector != NULL ? f->detector : "");
+    line_put_hundredths(&ln, of->confidence);
+    line_put_member(&ln, "detector", of->detector != NULL ? of->detector : "");
     line_put_member(&ln, "masked", of->masked);
-    if (out->is_showing_values) {
+    if (of->value != NULL) {
         LINE_PUT_LITERAL(&ln, ",\"value\":");
-        line_put_string(&ln, f->text, f->text_len);
+        line_put_string(&ln, of->value, of->value_len);
     }
+    if (of->fingerprint != NULL)
+        line_put_member(&ln, "fingerprint", of->fingerprint);
     LINE_PUT_LITERAL(&ln, "}\n");
     line_flush(&ln);
 }
 
-/* The message is on stderr already; each line of this report is a finding. */
-static void jsonl_file_error(struct output *out, const char *path, const char *reason)
+static void jsonl_file_begin(struct output *out, const char *path)
 {
     (void)out;
     (void)path;
-    (void)reason;
 }
 
-static void jsonl_end(struct output *out)
+/* Each line is a finding; with --summary, each line is a file's summary instead. */
+static void jsonl_file_end(struct output *out, const struct file_summary *fs)
+{
+    if (!out->is_summary_only)
+        return;
+    json_write_summary(out->fp, fs);
+    putc('\n', out->fp);
+}
+
+static int jsonl_end(struct output *out, const struct sweep_totals *totals)
 {
     (void)out;
+    (void)totals;
+    return 0;
 }
 
 const struct output_ops output_jsonl = {
     .name = "jsonl",
     .begin = jsonl_begin,
+    .file_begin = jsonl_file_begin,
     .finding = jsonl_finding,
-    .file_error = jsonl_file_error,
+    .file_end = jsonl_file_end,
     .end = jsonl_end,
 };

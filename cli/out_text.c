@@ -20,9 +20,10 @@
 #include "cli.h"
 #include "output.h"
 
-static void text_begin(struct output *out)
+static int text_begin(struct output *out)
 {
     (void)out;
+    return 0;
 }
 
 /* Control characters (a line break inside a quoted CSV field) would break the one-line-per-
@@ -37,45 +38,66 @@ static void write_clean(FILE *fp, const char *s, size_t len)
 
 static void text_finding(struct output *out, const struct output_finding *of)
 {
-    const piiscan_finding *f = of->f;
     FILE *fp = out->fp;
     fputs(of->path, fp);
-    if (f->sheet != NULL) {
+    if (of->sheet != NULL) {
         putc(':', fp);
-        write_clean(fp, f->sheet, strlen(f->sheet));
+        write_clean(fp, of->sheet, strlen(of->sheet));
         putc('!', fp);
-        if (f->cell != NULL)
-            write_clean(fp, f->cell, strlen(f->cell));
-    } else if (f->field > 0) {
-        fprintf(fp, ":%" PRIu64 ":%" PRIu32, f->line, f->field);
+        if (of->cell != NULL)
+            write_clean(fp, of->cell, strlen(of->cell));
+    } else if (of->field > 0) {
+        fprintf(fp, ":%" PRIu64 ":%" PRIu32, of->line, of->field);
     } else {
-        fprintf(fp, ":%" PRIu64, f->line);
+        fprintf(fp, ":%" PRIu64, of->line);
     }
-    fprintf(fp, ": %s ", piiscan_type_name(f->type));
-    if (out->is_showing_values)
-        write_clean(fp, f->text, f->text_len);
+    fprintf(fp, ": %s ", piiscan_type_name(of->type));
+    if (of->value != NULL)
+        write_clean(fp, of->value, of->value_len);
     else
         write_clean(fp, of->masked, strlen(of->masked));
     putc('\n', fp);
 }
 
-/* The message is on stderr already; this report carries findings only. */
-static void text_file_error(struct output *out, const char *path, const char *reason)
+static void text_file_begin(struct output *out, const char *path)
 {
     (void)out;
     (void)path;
-    (void)reason;
 }
 
-static void text_end(struct output *out)
+/* With --summary, one line for each file that holds something:
+ *   PATH: 12 findings in 5 rows (name 5, phone 5, postal_code 2)
+ * Failures are on stderr already; clean files are left out, as grep -c would not. */
+static void text_file_end(struct output *out, const struct file_summary *fs)
+{
+    if (!out->is_summary_only || fs->findings == 0)
+        return;
+    FILE *fp = out->fp;
+    fputs(fs->path, fp);
+    fprintf(fp, ": %" PRIu64 " finding%s in %" PRIu64 " row%s (", fs->findings,
+            fs->findings == 1 ? "" : "s", fs->rows, fs->rows == 1 ? "" : "s");
+    const char *sep = "";
+    for (int t = 1; t <= PIISCAN_TYPE_MAX; t++) {
+        if (fs->by_type[t] == 0)
+            continue;
+        fprintf(fp, "%s%s %" PRIu64, sep, piiscan_type_name((piiscan_type)t), fs->by_type[t]);
+        sep = ", ";
+    }
+    fputs(fs->status == FILE_UNCHANGED ? "; unchanged since the last sweep)\n" : ")\n", fp);
+}
+
+static int text_end(struct output *out, const struct sweep_totals *totals)
 {
     (void)out;
+    (void)totals;
+    return 0;
 }
 
 const struct output_ops output_text = {
     .name = "text",
     .begin = text_begin,
+    .file_begin = text_file_begin,
     .finding = text_finding,
-    .file_error = text_file_error,
+    .file_end = text_file_end,
     .end = text_end,
 };
