@@ -81,6 +81,7 @@ int parse_types(const char *arg, piiscan_options *opt);
 int parse_confidence(const char *arg, piiscan_options *opt);
 int parse_encoding(const char *arg, piiscan_encoding *out);
 int parse_record_bytes(const char *arg, piiscan_options *opt);
+int parse_jobs(const char *arg, unsigned *out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* mask.c: values shown without what identifies a person                                     */

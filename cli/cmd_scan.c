@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "workers.h"
 
 #define STDOUT_BUFFER_BYTES (64 * 1024)
 
@@ -52,6 +53,8 @@ static const char help_text[] =
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
     "                            its findings\n"
+    "  -j, --jobs=N              scan N files at a time (default: the number of\n"
+    "                            processors); the report keeps the order of -j 1\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
@@ -78,27 +81,35 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
+/* The sweep: read-only once the workers run, but for the flags file_done sets, which the
+ * gate serialises. */
 struct scan {
-    piiscan_stream *st;
+    const piiscan_scanner *sc;
     const struct output_ops *ops;
     struct output out;
     piiscan_encoding encoding;
-    const char *path;       /* the file being scanned */
-    struct file_summary fs; /* of the file being scanned */
-    uint64_t last_record;   /* record of the file's last finding, to count rows */
-    struct sweep_totals totals;
+    unsigned jobs; /* -j */
     bool is_quiet;
     bool is_verbose;
-    bool is_found;   /* something was found, in any file */
     bool is_trouble; /* some file could not be scanned */
-    bool is_out_of_memory;
-    int write_errno; /* non-zero once standard output failed: the sweep stops */
+    struct workers *workers;
+};
+
+/* A worker's own: its stream and the file it is scanning. */
+struct worker {
+    struct scan *s;
+    piiscan_stream *st;
+    struct job *job;
+    struct file_summary fs;
+    uint64_t last_record; /* record of the file's last finding, to count rows */
+    bool is_stopped;      /* the sweep is stopping: the scan was cut short on purpose */
 };
 
 static int usage_error(void)
@@ -123,16 +134,16 @@ static int parse_format(const char *arg, const struct output_ops **out)
 /* The sweep                                                                                  */
 
 /* The library's callback. A non-zero return stops the current file (the library then
- * returns PIISCAN_ERR_ABORTED), which only happens when the report cannot go on. */
+ * returns PIISCAN_ERR_ABORTED), which only happens when the sweep is stopping. */
 static int on_finding(const piiscan_finding *f, void *user)
 {
-    struct scan *s = user;
-    s->is_found = true;
-    s->fs.findings++;
-    s->fs.by_type[(unsigned)f->type < OUTPUT_TYPES ? f->type : 0]++;
-    if (f->record != 0 && f->record != s->last_record) {
-        s->fs.rows++;
-        s->last_record = f->record;
+    struct worker *wk = user;
+    const struct scan *s = wk->s;
+    wk->fs.findings++;
+    wk->fs.by_type[(unsigned)f->type < OUTPUT_TYPES ? f->type : 0]++;
+    if (f->record != 0 && f->record != wk->last_record) {
+        wk->fs.rows++;
+        wk->last_record = f->record;
     }
     if (s->is_quiet || s->out.is_summary_only)
         return 0;
@@ -140,81 +151,18 @@ static int on_finding(const piiscan_finding *f, void *user)
     char *masked = is_split_part ? mask_split_part(f->text, f->text_len)
                                  : mask_value(f->type, f->text, f->text_len);
     if (masked == NULL) {
-        s->is_out_of_memory = true;
+        workers_stop(s->workers, ENOMEM);
+        wk->is_stopped = true;
         return 1;
     }
     const struct output_finding of =
-        output_finding_of(s->path, f, masked, s->out.is_showing_values);
-    s->ops->finding(&s->out, &of);
+        output_finding_of(job_path(wk->job), f, masked, s->out.is_showing_values);
+    int rc = job_finding(wk->job, &of);
     free(masked);
-    if (ferror(s->out.fp)) {
-        s->write_errno = errno != 0 ? errno : EIO;
+    if (rc != 0) {
+        wk->is_stopped = true;
         return 1;
     }
-    return 0;
-}
-
-static void file_start(struct scan *s, const char *path)
-{
-    s->path = path;
-    memset(&s->fs, 0, sizeof s->fs);
-    s->fs.path = path;
-    s->last_record = 0;
-    if (!s->is_quiet)
-        s->ops->file_begin(&s->out, path);
-}
-
-static void totals_add(struct sweep_totals *t, const struct file_summary *fs)
-{
-    t->files++;
-    t->scanned += fs->status == FILE_SCANNED;
-    t->skipped += fs->status == FILE_SKIPPED;
-    t->failed += fs->status == FILE_FAILED;
-    t->unchanged += fs->status == FILE_UNCHANGED;
-    t->files_with_findings += fs->findings > 0;
-    t->bytes += fs->bytes;
-    t->findings += fs->findings;
-    for (int i = 0; i < OUTPUT_TYPES; i++)
-        t->by_type[i] += fs->by_type[i];
-    t->rows += fs->rows;
-    t->suppressed += fs->suppressed;
-}
-
-/* Ends the file begun by file_start: its summary goes to the report and the totals. */
-static void file_finish(struct scan *s, enum file_status status, const char *reason)
-{
-    s->fs.status = status;
-    s->fs.reason = reason;
-    totals_add(&s->totals, &s->fs);
-    if (!s->is_quiet)
-        s->ops->file_end(&s->out, &s->fs);
-    s->path = NULL;
-}
-
-/* A file that could not be scanned: named on stderr, and the sweep's status becomes 2. */
-static int file_failed(struct scan *s, const char *path, const char *reason)
-{
-    cli_message(path, "%s", reason);
-    s->is_trouble = true;
-    if (s->path == NULL)
-        file_start(s, path);
-    file_finish(s, FILE_FAILED, reason);
-    return 0;
-}
-
-static int on_walk_error(void *user, const char *path, int errnum)
-{
-    return file_failed(user, path, strerror(errnum));
-}
-
-static int on_skip(void *user, const char *path, const char *reason)
-{
-    struct scan *s = user;
-    if (s->is_verbose)
-        cli_message(path, "skipped: %s", reason);
-    if (s->path == NULL)
-        file_start(s, path);
-    file_finish(s, FILE_SKIPPED, reason);
     return 0;
 }
 
@@ -235,91 +183,199 @@ static void describe_error(const piiscan_error *e, int rc, char *buf, size_t siz
     snprintf(buf, size, "%s%s", text, line);
 }
 
-static int on_file(void *user, const char *path, bool is_named)
+static void end_job(struct worker *wk, enum file_status status, const char *reason)
 {
-    struct scan *s = user;
+    wk->fs.status = status;
+    wk->fs.reason = reason;
+    job_end(wk->job, &wk->fs);
+    wk->job = NULL;
+}
+
+/* Scans one file on a worker thread. */
+static void run_job(void *user, void *ctx, struct job *job)
+{
+    (void)user;
+    struct worker *wk = ctx;
+    const struct scan *s = wk->s;
+    const char *path = job_path(job);
+    bool is_named = job_is_named(job);
+    memset(&wk->fs, 0, sizeof wk->fs);
+    wk->job = job;
+    wk->last_record = 0;
+    wk->is_stopped = false;
     bool is_stdin = is_named && strcmp(path, "-") == 0;
     int fd = 0;
     if (!is_stdin) {
         /* O_NOFOLLOW: a file met in a directory may have been replaced by a link since. */
         int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_named ? 0 : O_NOFOLLOW);
         fd = open(path, flags);
-        if (fd < 0 && errno == ELOOP && !is_named)
-            return on_skip(s, path, "symbolic link");
-        if (fd < 0)
-            return file_failed(s, path, strerror(errno));
+        if (fd < 0 && errno == ELOOP && !is_named) {
+            end_job(wk, FILE_SKIPPED, "symbolic link");
+            return;
+        }
+        if (fd < 0) {
+            end_job(wk, FILE_FAILED, strerror(errno));
+            return;
+        }
     }
     const piiscan_source src = {
         .name = path,
         .encoding = s->encoding,
         .format = PIISCAN_FORMAT_AUTO,
     };
-    file_start(s, path);
-    int rc = piiscan_stream_scan_fd(s->st, fd, &src);
-    const piiscan_stats *stats = piiscan_stream_stats(s->st);
-    if (stats != NULL) {
-        s->fs.encoding = stats->encoding;
-        s->fs.format = stats->format;
-        s->fs.bytes = stats->bytes;
-        s->fs.records = stats->records;
-        s->fs.decode_errors = stats->decode_errors;
-    }
+    int rc = piiscan_stream_scan_fd(wk->st, fd, &src);
     if (!is_stdin)
         close(fd);
-    if (s->write_errno != 0 || s->is_out_of_memory)
-        return -1;
+    const piiscan_stats *stats = piiscan_stream_stats(wk->st);
+    if (stats != NULL) {
+        wk->fs.encoding = stats->encoding;
+        wk->fs.format = stats->format;
+        wk->fs.bytes = stats->bytes;
+        wk->fs.records = stats->records;
+        wk->fs.decode_errors = stats->decode_errors;
+    }
+    if (wk->is_stopped) {
+        end_job(wk, FILE_FAILED, "not scanned to the end: the sweep stopped");
+        return;
+    }
     if (rc < 0) {
         char reason[256]; /* piiscan_error.text (160 bytes) and " (line N)" */
-        describe_error(piiscan_stream_error(s->st), rc, reason, sizeof reason);
-        return file_failed(s, path, reason);
+        describe_error(piiscan_stream_error(wk->st), rc, reason, sizeof reason);
+        end_job(wk, FILE_FAILED, reason);
+        return;
     }
-    if (stats != NULL && stats->skip_reason != NULL)
-        return on_skip(s, path, stats->skip_reason);
-    /* Never silent: replaced bytes may hide a value, or say the encoding was guessed wrong. */
-    if (stats != NULL && stats->decode_errors > 0)
-        cli_message(path, "warning: %" PRIu64 " byte sequence%s invalid in %s, read as U+FFFD",
-                    stats->decode_errors, stats->decode_errors == 1 ? "" : "s",
-                    piiscan_encoding_name(stats->encoding));
-    file_finish(s, FILE_SCANNED, NULL);
-    return 0;
+    if (stats != NULL && stats->skip_reason != NULL) {
+        end_job(wk, FILE_SKIPPED, stats->skip_reason);
+        return;
+    }
+    end_job(wk, FILE_SCANNED, NULL);
+}
+
+static void *thread_begin(void *user)
+{
+    struct scan *s = user;
+    struct worker *wk = calloc(1, sizeof *wk);
+    if (wk == NULL)
+        return NULL;
+    wk->s = s;
+    if (piiscan_stream_new(s->sc, on_finding, wk, &wk->st) != PIISCAN_OK) {
+        free(wk);
+        return NULL;
+    }
+    return wk;
+}
+
+static void thread_end(void *user, void *ctx)
+{
+    (void)user;
+    struct worker *wk = ctx;
+    piiscan_stream_free(wk->st);
+    free(wk);
+}
+
+/* In sweep order, so that messages come out as a single-threaded sweep would print them. */
+static void file_done(void *user, const struct file_summary *fs)
+{
+    struct scan *s = user;
+    switch (fs->status) {
+    case FILE_FAILED:
+        s->is_trouble = true;
+        cli_message(fs->path, "%s", fs->reason);
+        break;
+    case FILE_SKIPPED:
+        if (s->is_verbose)
+            cli_message(fs->path, "skipped: %s", fs->reason);
+        break;
+    case FILE_SCANNED:
+        /* Never silent: replaced bytes may hide a value, or say the encoding was guessed
+         * wrong. */
+        if (fs->decode_errors > 0)
+            cli_message(fs->path,
+                        "warning: %" PRIu64 " byte sequence%s invalid in %s, read as U+FFFD",
+                        fs->decode_errors, fs->decode_errors == 1 ? "" : "s",
+                        piiscan_encoding_name(fs->encoding));
+        break;
+    case FILE_UNCHANGED:
+        break;
+    }
+}
+
+static const struct workers_ops workers_ops = {
+    .thread_begin = thread_begin,
+    .thread_end = thread_end,
+    .run = run_job,
+    .file_done = file_done,
+};
+
+/* The walk's callbacks, on the main thread: files go to the workers, the rest straight to
+ * the report in its place. A non-zero return stops the walk: the sweep is stopping. */
+static int on_walk_file(void *user, const char *path, bool is_named)
+{
+    struct scan *s = user;
+    return workers_submit(s->workers, path, is_named) != 0 ? -1 : 0;
+}
+
+static int report_unscanned(struct scan *s, const char *path, enum file_status status,
+                            const char *reason)
+{
+    const struct file_summary fs = {.path = path, .status = status, .reason = reason};
+    return workers_report(s->workers, &fs) != 0 ? -1 : 0;
+}
+
+static int on_walk_error(void *user, const char *path, int errnum)
+{
+    return report_unscanned(user, path, FILE_FAILED, strerror(errnum));
+}
+
+static int on_skip(void *user, const char *path, const char *reason)
+{
+    return report_unscanned(user, path, FILE_SKIPPED, reason);
 }
 
 static const struct walk_ops walk_ops = {
-    .file = on_file,
+    .file = on_walk_file,
     .error = on_walk_error,
     .skip = on_skip,
 };
 
 static int sweep(struct scan *s, char **paths, int npaths)
 {
-    if (!s->is_quiet && s->ops->begin(&s->out) != 0) {
+    const struct output_ops *report = s->is_quiet ? NULL : s->ops;
+    if (report != NULL && report->begin(&s->out) != 0) {
         cli_message(s->out.path, "cannot start the report: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (workers_new(s->jobs, &workers_ops, s, report, &s->out, &s->workers) != 0) {
+        cli_message(NULL, "cannot start the workers: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
     for (int i = 0; i < npaths; i++) {
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
-            if (s->write_errno == 0)
-                s->is_out_of_memory = true; /* the walk's only reason to stop by itself */
+            if (errno == ENOMEM) /* the walk's own reason to stop; else the workers' */
+                workers_stop(s->workers, ENOMEM);
             break;
         }
     }
-    if (!s->is_quiet && s->write_errno == 0) {
-        if (s->ops->end(&s->out, &s->totals) != 0)
-            s->write_errno = errno != 0 ? errno : EIO;
-        else if (fflush(s->out.fp) == EOF || ferror(s->out.fp))
-            s->write_errno = errno != 0 ? errno : EIO;
+    int stop_errno = workers_finish(s->workers);
+    const struct sweep_totals *totals = workers_totals(s->workers);
+    if (report != NULL && stop_errno == 0) {
+        if (report->end(&s->out, totals) != 0 || fflush(s->out.fp) == EOF || ferror(s->out.fp))
+            stop_errno = errno != 0 ? errno : EIO;
     }
-    if (s->is_out_of_memory) {
+    bool is_found = totals->findings > 0;
+    workers_free(s->workers);
+    s->workers = NULL;
+    if (stop_errno == ENOMEM) {
         cli_message(NULL, "%s", strerror(ENOMEM));
         return EXIT_TROUBLE;
     }
-    if (s->write_errno != 0) {
-        cli_message(NULL, "error writing to standard output: %s", strerror(s->write_errno));
+    if (stop_errno != 0) {
+        cli_message(NULL, "error writing the report: %s", strerror(stop_errno));
         return EXIT_TROUBLE;
     }
     if (s->is_trouble)
         return EXIT_TROUBLE;
-    return s->is_found ? EXIT_FOUND : EXIT_CLEAN;
+    return is_found ? EXIT_FOUND : EXIT_CLEAN;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -328,6 +384,7 @@ int cmd_scan(int argc, char **argv)
         .ops = &output_text,
         .out = {.fp = stdout},
         .encoding = PIISCAN_ENCODING_AUTO,
+        .jobs = workers_default_count(),
     };
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
@@ -337,7 +394,7 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "qvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:qvh", long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case OPT_FORMAT:
@@ -360,6 +417,9 @@ int cmd_scan(int argc, char **argv)
             break;
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
+            break;
+        case 'j':
+            rc = parse_jobs(optarg, &s.jobs);
             break;
         case 'q':
             s.is_quiet = true;
@@ -394,17 +454,13 @@ int cmd_scan(int argc, char **argv)
     }
     piiscan_options_free(opt);
     opt = NULL;
-    if (piiscan_stream_new(sc, on_finding, &s, &s.st) != PIISCAN_OK) {
-        cli_message(NULL, "%s", strerror(ENOMEM));
-        goto done;
-    }
+    s.sc = sc;
     /* Fully buffered into a file or a pipe: a report of many findings costs few writes. A
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
     if (!s.is_quiet && !isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
     status = sweep(&s, argv + optind, argc - optind);
 done:
-    piiscan_stream_free(s.st);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
     return status;

@@ -118,3 +118,16 @@ int parse_record_bytes(const char *arg, piiscan_options *opt)
     }
     return 0;
 }
+
+int parse_jobs(const char *arg, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || n < 1 || n > 256) {
+        cli_message(NULL, "--jobs: '%s' is not a number of workers from 1 to 256", arg);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
