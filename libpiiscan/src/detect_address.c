@@ -518,14 +518,14 @@ static bool building_at(const pii_unit *u, size_t i, struct address *a)
     return true;
 }
 
+/* A field of signs only (a redactor's ■ or # mask, a placeholder) holds no address. */
 static bool has_letter_or_digit(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+        if (s[i] >= '0' && s[i] <= '9')
             return true;
     }
-    return false;
+    return pii_utf8_has_letter(s, n);
 }
 
 static int address_compile(void **state, piiscan_error *err)
@@ -560,7 +560,8 @@ static int address_scan(const void *state, pcre2_match_data *md, const pii_unit 
         while (e > s && (u->text[e - 1] == ' ' || u->text[e - 1] == '\t'))
             e--;
         if (e > s && has_letter_or_digit(u->text + s, e - s) &&
-            memchr(u->text + s, '@', e - s) == NULL && !pii_trie_is_redacted(u->text, s, e))
+            memchr(u->text + s, '@', e - s) == NULL && !pii_trie_is_redacted(u->text, s, e) &&
+            !pii_utf8_has_mask_run(u->text + s, e - s))
             return pii_candidates_push(out, PIISCAN_TYPE_ADDRESS, s, e, CONF_COLUMN,
                                        "address/column");
         return PIISCAN_OK;

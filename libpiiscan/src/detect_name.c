@@ -560,17 +560,6 @@ static bool has_company(const pii_unit *u, size_t s, size_t e)
     return false;
 }
 
-/* Whether text holds any letter (a field of "-" or digits is no name). */
-static bool has_letter(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-            return true;
-    }
-    return false;
-}
-
 static int name_compile(void **state, piiscan_error *err)
 {
     (void)err;
@@ -598,8 +587,9 @@ static int name_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
         for (size_t k = s; k < e; k++)
             digits += u->text[k] >= '0' && u->text[k] <= '9';
         bool is_other = memchr(u->text + s, '@', e - s) != NULL || digits >= 7;
-        if (e > s && !is_other && has_letter(u->text + s, e - s) &&
-            !pii_trie_is_redacted(u->text, s, e) && !has_company(u, s, e))
+        if (e > s && !is_other && pii_utf8_has_letter(u->text + s, e - s) &&
+            !pii_trie_is_redacted(u->text, s, e) && !pii_utf8_has_mask_run(u->text + s, e - s) &&
+            !has_company(u, s, e))
             return pii_candidates_push(out, PIISCAN_TYPE_NAME, s, e, CONF_COLUMN, "name/column");
         return PIISCAN_OK;
     }

@@ -73,6 +73,12 @@ size_t pii_utf8_put(uint32_t cp, char *out);
 /** Decodes one UTF-8 character of s[0..n); returns its length (1 for an invalid byte, with
  *  *cp = 0xFFFD). n must be >= 1. */
 size_t pii_utf8_get(const char *s, size_t n, uint32_t *cp);
+/** Whether s[0..n) holds a letter a name or an address can be written with (Latin, Greek,
+ *  Cyrillic, kana, kanji): a field of digits, dashes or signs such as a mask of ■ does not. */
+bool pii_utf8_has_letter(const char *s, size_t n);
+/** Whether s[0..n) holds two of the same mask sign in a row (## ■■ ＊＊, the masks a redactor
+ *  may write): a name or address field so marked has been redacted, as with '*'. */
+bool pii_utf8_has_mask_run(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* encoding.c: CP932 / EUC-JP / UTF-16 / UTF-8 -> UTF-8                                        */

@@ -118,3 +118,56 @@ size_t pii_utf8_get(const char *s, size_t n, uint32_t *cp)
                                   cp, &is_invalid);
     return is_invalid ? 1 : used;
 }
+
+/* Latin (ASCII and accented), Greek, Cyrillic, kana and kanji; also 々 and 〆. Not 〇, which
+ * fills placeholders (〇〇様), nor ー alone, nor any sign. */
+static bool is_letter(uint32_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x4FF) ||
+           c == 0x3005 || c == 0x3006 || (c >= 0x3041 && c <= 0x3096) ||
+           (c >= 0x30A1 && c <= 0x30FA) || (c >= 0x31F0 && c <= 0x31FF) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF21 && c <= 0xFF3A) ||
+           (c >= 0xFF41 && c <= 0xFF5A) || (c >= 0xFF66 && c <= 0xFF9D) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+bool pii_utf8_has_letter(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += pii_utf8_get(s + i, n - i, &cp);
+        if (is_letter(cp))
+            return true;
+    }
+    return false;
+}
+
+/* The signs a redactor may mask with (piiscan_redact_options_set_mask_chars): the narrow
+ * ones, and any wide character that is no letter, digit, space or the marks that repeat in
+ * real text (ー 〃 ・ 、 。 〇). */
+static bool is_mask_sign(uint32_t c)
+{
+    if (c < 0x80)
+        return c != 0 && strchr("!#$%&*/<>?", (int)c) != NULL;
+    if (c < 0x2000 || is_letter(c) || (c >= 0xFF10 && c <= 0xFF19))
+        return false;
+    return c != 0x3000 && c != 0x30FC && c != 0x3003 && c != 0x30FB && c != 0x3001 && c != 0x3002 &&
+           c != 0x3007 && c != 0xFF70 && c != 0xFFFD;
+}
+
+bool pii_utf8_has_mask_run(const char *s, size_t n)
+{
+    uint32_t last = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += pii_utf8_get(s + i, n - i, &cp);
+        if (cp == last && is_mask_sign(cp))
+            return true;
+        last = cp;
+    }
+    return false;
+}

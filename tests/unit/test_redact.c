@@ -789,3 +789,48 @@ Test(redact, a_binary_input_is_copied_unchanged_and_said_skipped)
     free(out.data);
     piiscan_redactor_free(rd);
 }
+
+/* Masks of other signs than '*': the rescan must know a field of ■ or # for a redacted one,
+ * in name and address columns too, or verification would refuse every such redaction. */
+Test(redact, masks_of_other_signs_verify_in_name_and_address_columns)
+{
+    static const char *const encodings[] = {"UTF-8", "CP932", "EUC-JP-MS"};
+    static const piiscan_mask masks[] = {PIISCAN_MASK_FULL, PIISCAN_MASK_PARTIAL};
+    size_t len;
+    char *csv = test_read_data("redact/orders.csv", &len);
+    for (size_t e = 0; e < sizeof encodings / sizeof encodings[0]; e++) {
+        size_t n;
+        char *in = test_convert(csv, len, "UTF-8", encodings[e], &n);
+        cr_assert_not_null(in, "orders.csv in %s", encodings[e]);
+        for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+            piiscan_redact_options *ro;
+            cr_assert_eq(piiscan_redact_options_new(&ro), PIISCAN_OK);
+            cr_assert_eq(piiscan_redact_options_set_mask(ro, masks[m]), PIISCAN_OK);
+            cr_assert_eq(piiscan_redact_options_set_mask_chars(ro, "#", "■"), PIISCAN_OK);
+            piiscan_redactor *rd;
+            piiscan_error err;
+            cr_assert_eq(piiscan_redactor_new(sc, ro, &rd, &err), PIISCAN_OK, "%s", err.text);
+            piiscan_redact_options_free(ro);
+            buf out = {0};
+            buf_put(&out, "", 0);
+            int rc = piiscan_redactor_redact_buffer(rd, in, n, NULL, to_buf, &out);
+            cr_expect_eq(rc, PIISCAN_OK, "%s, mask %d: redacted (%s)", encodings[e], (int)masks[m],
+                         piiscan_redactor_error(rd)->text);
+            cr_expect_gt(piiscan_redactor_stats(rd)->spans_by_type[PIISCAN_TYPE_NAME], 0);
+            cr_expect_gt(piiscan_redactor_stats(rd)->spans_by_type[PIISCAN_TYPE_ADDRESS], 0);
+            cr_expect_eq(piiscan_redactor_verify_buffer(rd, in, n, out.data, out.len), PIISCAN_OK,
+                         "%s, mask %d: verified (%s)", encodings[e], (int)masks[m],
+                         piiscan_redactor_error(rd)->text);
+            test_spans left = {0};
+            piiscan_stats st;
+            cr_assert_eq(scan(out.data, out.len, NULL, &left, &st), PIISCAN_OK);
+            cr_expect_eq(left.n, 0, "%s, mask %d: nothing left to find, found %zu", encodings[e],
+                         (int)masks[m], left.n);
+            test_spans_free(&left);
+            free(out.data);
+            piiscan_redactor_free(rd);
+        }
+        free(in);
+    }
+    free(csv);
+}
