@@ -41,6 +41,13 @@ struct split_part {
     double confidence;
 };
 
+/* The text of one column of a record, for joining split values: a CSV field in the window or
+ * a workbook cell. */
+struct column_text {
+    const char *text; /* NULL: the column is empty or absent */
+    size_t len;
+};
+
 enum phase {
     PHASE_IDLE,    /* no input begun */
     PHASE_HEAD,    /* collecting the first bytes */
@@ -76,7 +83,8 @@ struct piiscan_stream {
 
     uint8_t *columns; /* meaning of each header column (enum pii_column) */
     uint8_t *parts;   /* the number that ends each header cell (電話番号1 -> 1), 0 for none */
-    struct split_part *split; /* per field of the current record */
+    struct split_part *split;        /* per field (workbook: per column) of the current record */
+    struct column_text *column_text; /* per column: the record's text, for split values */
     size_t ncolumns;
     bool is_header_found;
     size_t first_record_fields;
@@ -123,7 +131,9 @@ int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *u
     st->columns = calloc(PII_MAX_COLUMNS, sizeof *st->columns);
     st->parts = calloc(PII_MAX_COLUMNS, sizeof *st->parts);
     st->split = calloc(PII_MAX_COLUMNS, sizeof *st->split);
-    if (st->match == NULL || st->columns == NULL || st->parts == NULL || st->split == NULL) {
+    st->column_text = calloc(PII_MAX_COLUMNS, sizeof *st->column_text);
+    if (st->match == NULL || st->columns == NULL || st->parts == NULL || st->split == NULL ||
+        st->column_text == NULL) {
         piiscan_stream_free(st);
         return PIISCAN_ERR_NOMEM;
     }
@@ -153,6 +163,7 @@ void piiscan_stream_free(piiscan_stream *st)
     free(st->columns);
     free(st->parts);
     free(st->split);
+    free(st->column_text);
     free(st->read_buf);
     free(st->near);
     free(st->package);
@@ -457,13 +468,16 @@ static void trim(const char *s, size_t *start, size_t *end)
         (*end)--;
 }
 
-/* Appends field f, which must be 1 to 5 ASCII or full-width digits, to `out`; false if not. */
-static bool append_digits(const piiscan_stream *st, const pii_field *f, char *out, size_t *len)
+/* Appends column text t, which must be 1 to 5 ASCII or full-width digits (spaces around
+ * aside), to `out`; false if not. */
+static bool append_digits(const struct column_text *t, char *out, size_t *len)
 {
-    size_t start = f->start;
-    size_t end = f->end;
-    trim(st->window.data, &start, &end);
-    const unsigned char *p = (const unsigned char *)st->window.data;
+    size_t start = 0;
+    size_t end = t->len;
+    if (t->text == NULL)
+        return false;
+    trim(t->text, &start, &end);
+    const unsigned char *p = (const unsigned char *)t->text;
     size_t digits = 0;
     for (size_t i = start; i < end; digits++) {
         if (digits == 5)
@@ -486,9 +500,8 @@ static bool append_digits(const piiscan_stream *st, const pii_field *f, char *ou
  * 郵便番号1-2): no part is personal data alone, together they are. Consecutive columns of
  * one meaning numbered from 1 are joined with '-' and given to that type's detector; when it
  * accepts the whole, every part is reported, each over its own field. */
-static int find_split_values(piiscan_stream *st, const pii_record *rec)
+static int find_split_values(piiscan_stream *st, const struct column_text *cols, size_t n)
 {
-    size_t n = rec->nfields < st->ncolumns ? rec->nfields : st->ncolumns;
     memset(st->split, 0, n * sizeof *st->split);
     const piiscan_scanner *sc = st->sc;
     for (size_t i = 0; i + 1 < n; i++) {
@@ -510,7 +523,7 @@ static int find_split_values(piiscan_stream *st, const pii_record *rec)
         for (size_t k = i; k <= last && is_digits; k++) {
             if (k > i)
                 joined[len++] = '-';
-            is_digits = append_digits(st, &rec->fields[k], joined, &len);
+            is_digits = append_digits(&cols[k], joined, &len);
         }
         for (size_t d = 0; is_digits && d < sc->ndetectors; d++) {
             if (sc->detectors[d]->type != type)
@@ -536,22 +549,22 @@ static int find_split_values(piiscan_stream *st, const pii_record *rec)
     return PIISCAN_OK;
 }
 
-/* One part of a split value: the whole field, spaces aside. */
-static int hold_split_part(piiscan_stream *st, const pii_record *rec, size_t i)
+/* One part of a split value, whose split[] entry is `part`: bytes [start, end) of the text
+ * (spaces trimmed here) of CSV field `field` or workbook cell `cell`. */
+static int hold_split_part(piiscan_stream *st, const struct split_part *part, const char *text,
+                           size_t start, size_t end, uint32_t field, size_t cell)
 {
     static const char *const detectors[] = {
         [PIISCAN_TYPE_PHONE] = "phone/split",
         [PIISCAN_TYPE_POSTAL_CODE] = "postal/split",
     };
-    size_t start = rec->fields[i].start;
-    size_t end = rec->fields[i].end;
-    trim(st->window.data, &start, &end);
+    trim(text, &start, &end);
     pii_candidate c = {
-        .type = st->split[i].type,
-        .confidence = st->split[i].confidence,
-        .detector = detectors[st->split[i].type],
+        .type = part->type,
+        .confidence = part->confidence,
+        .detector = detectors[part->type],
     };
-    return hold(st, &c, start, end, (uint32_t)(i + 1), 0);
+    return hold(st, &c, start, end, field, cell);
 }
 
 /* The words that support a finding are looked for near it: in its own field and the field
@@ -562,7 +575,13 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
     bool is_delimited = st->stats.format != PIISCAN_FORMAT_TEXT;
     st->nheld = 0;
     if (has_columns) {
-        int rc = find_split_values(st, rec);
+        size_t n = rec->nfields < st->ncolumns ? rec->nfields : st->ncolumns;
+        for (size_t i = 0; i < n; i++) {
+            const pii_field *f = &rec->fields[i];
+            st->column_text[i] =
+                (struct column_text){st->window.data + f->start, f->end - f->start};
+        }
+        int rc = find_split_values(st, st->column_text, n);
         if (rc != PIISCAN_OK)
             return rc;
     }
@@ -571,7 +590,8 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
         if (has_columns && i < st->ncolumns)
             column = (enum pii_column)st->columns[i];
         if (column != PII_COL_NONE && st->split[i].type != 0) {
-            int rc = hold_split_part(st, rec, i);
+            int rc = hold_split_part(st, &st->split[i], st->window.data, rec->fields[i].start,
+                                     rec->fields[i].end, (uint32_t)(i + 1), 0);
             if (rc != PIISCAN_OK)
                 return rc;
             continue;
@@ -825,6 +845,7 @@ static bool read_cell_header(piiscan_stream *st, const pii_cell *cells, size_t n
         nonempty++;
         enum pii_column c = pii_column_lookup(cell->text, cell->len, &st->label_scratch);
         st->columns[cell->column] = (uint8_t)c;
+        st->parts[cell->column] = part_number(cell->text, cell->len);
         known += c != PII_COL_NONE;
         width = (size_t)cell->column + 1;
     }
@@ -846,11 +867,30 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
         if (st->stats.header_line == 0)
             st->stats.header_line = row;
     }
+    if (has_columns) {
+        /* Cells may skip columns: the columns without a cell are empty. */
+        memset(st->column_text, 0, st->ncolumns * sizeof *st->column_text);
+        for (size_t i = 0; i < n; i++) {
+            if (cells[i].offset == 0 && cells[i].column < st->ncolumns)
+                st->column_text[cells[i].column] =
+                    (struct column_text){cells[i].text, cells[i].len};
+        }
+        int rc = find_split_values(st, st->column_text, st->ncolumns);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         st->stats.fields += cells[i].offset == 0;
         enum pii_column column = PII_COL_NONE;
         if (has_columns && cells[i].column < st->ncolumns)
             column = (enum pii_column)st->columns[cells[i].column];
+        const struct split_part *part = column != PII_COL_NONE ? &st->split[cells[i].column] : NULL;
+        if (part != NULL && part->type != 0 && cells[i].offset == 0) {
+            int rc = hold_split_part(st, part, cells[i].text, 0, cells[i].len, 0, i);
+            if (rc != PIISCAN_OK)
+                return rc;
+            continue;
+        }
         int rc = scan_cell_near(st, cells, i, i > 0 ? &cells[i - 1] : NULL, column);
         if (rc != PIISCAN_OK)
             return rc;
