@@ -52,6 +52,14 @@ static const char help_text[] =
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
     "                            its findings\n"
+    "      --baseline=FILE       report only findings that are not in FILE, an\n"
+    "                            earlier report made with --format json\n"
+    "                            --fingerprints (or jsonl); exit 0 when nothing\n"
+    "                            is new\n"
+    "      --config=FILE         read the allow rules from FILE instead of the\n"
+    "                            nearest .piiscan.conf at or above each PATH\n"
+    "      --no-config           read no .piiscan.conf\n"
+    "      --no-allow-marker     report findings on lines that say piiscan:allow\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
@@ -68,6 +76,10 @@ enum {
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
+    OPT_BASELINE,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_NO_ALLOW_MARKER,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +90,10 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"no-allow-marker", no_argument, NULL, OPT_NO_ALLOW_MARKER},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -99,12 +115,22 @@ struct scan {
     bool is_trouble; /* some file could not be scanned */
     bool is_out_of_memory;
     int write_errno; /* non-zero once standard output failed: the sweep stops */
+    /* What is left out of the report (counted in file_summary.suppressed): findings the
+     * config of the current command-line path allows, and those in the baseline. */
+    const struct allow_rules *allow;  /* of the current command-line path; NULL: none */
+    const struct baseline *baseline;  /* --baseline; NULL without */
+    struct baseline_file in_baseline; /* the baseline's part for the file being scanned */
 };
 
 static int usage_error(void)
 {
     fprintf(stderr, "%sTry 'piiscan scan --help' for more information.\n", usage_text);
     return EXIT_TROUBLE;
+}
+
+static void warn(const char *message)
+{
+    cli_message(NULL, "%s", message);
 }
 
 static int parse_format(const char *arg, const struct output_ops **out)
@@ -122,11 +148,28 @@ static int parse_format(const char *arg, const struct output_ops **out)
 /* ------------------------------------------------------------------------------------------ */
 /* The sweep                                                                                  */
 
+/* Whether finding f is left out of the report: allowed by a rule, or in the baseline (where
+ * it then uses up one occurrence). Allow rules come first, so that an allowed value never
+ * uses up a baseline occurrence that a later finding could need. `fingerprint` is f's hex
+ * fingerprint when the sweep computes fingerprints (--fingerprints, --baseline, or a
+ * fingerprint rule), else NULL: then neither the baseline nor a fingerprint rule matches. */
+static bool is_suppressed(struct scan *s, const piiscan_finding *f, const char *fingerprint)
+{
+    if (s->allow != NULL && allow_rules_match(s->allow, f->type, f->text, f->text_len, fingerprint))
+        return true;
+    return s->baseline != NULL && baseline_covers(&s->in_baseline, f->type, fingerprint);
+}
+
 /* The library's callback. A non-zero return stops the current file (the library then
  * returns PIISCAN_ERR_ABORTED), which only happens when the report cannot go on. */
 static int on_finding(const piiscan_finding *f, void *user)
 {
     struct scan *s = user;
+    const char *fingerprint = NULL;
+    if (is_suppressed(s, f, fingerprint)) {
+        s->fs.suppressed++;
+        return 0;
+    }
     s->is_found = true;
     s->fs.findings++;
     s->fs.by_type[(unsigned)f->type < OUTPUT_TYPES ? f->type : 0]++;
@@ -254,8 +297,15 @@ static int on_file(void *user, const char *path, bool is_named)
         .encoding = s->encoding,
         .format = PIISCAN_FORMAT_AUTO,
     };
+    if (s->baseline != NULL && baseline_file_begin(s->baseline, path, &s->in_baseline) != 0) {
+        s->is_out_of_memory = true;
+        if (!is_stdin)
+            close(fd);
+        return -1;
+    }
     file_start(s, path);
     int rc = piiscan_stream_scan_fd(s->st, fd, &src);
+    baseline_file_end(&s->in_baseline);
     const piiscan_stats *stats = piiscan_stream_stats(s->st);
     if (stats != NULL) {
         s->fs.encoding = stats->encoding;
@@ -263,6 +313,7 @@ static int on_file(void *user, const char *path, bool is_named)
         s->fs.bytes = stats->bytes;
         s->fs.records = stats->records;
         s->fs.decode_errors = stats->decode_errors;
+        s->fs.suppressed += stats->allowed;
     }
     if (!is_stdin)
         close(fd);
@@ -290,13 +341,14 @@ static const struct walk_ops walk_ops = {
     .skip = on_skip,
 };
 
-static int sweep(struct scan *s, char **paths, int npaths)
+static int sweep(struct scan *s, char **paths, int npaths, const struct config_set *configs)
 {
     if (!s->is_quiet && s->ops->begin(&s->out) != 0) {
         cli_message(s->out.path, "cannot start the report: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
     for (int i = 0; i < npaths; i++) {
+        s->allow = config_set_allow(configs, (size_t)i);
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
             if (s->write_errno == 0)
                 s->is_out_of_memory = true; /* the walk's only reason to stop by itself */
@@ -331,6 +383,12 @@ int cmd_scan(int argc, char **argv)
     };
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
+    struct baseline *baseline = NULL;
+    struct config_set *configs = NULL;
+    const char *baseline_path = NULL;
+    const char *config_path = NULL;
+    bool is_config_lookup = true;
+    char why[1024];
     int status = EXIT_TROUBLE;
     if (piiscan_options_new(&opt) != PIISCAN_OK) {
         cli_message(NULL, "%s", strerror(ENOMEM));
@@ -361,6 +419,18 @@ int cmd_scan(int argc, char **argv)
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
             break;
+        case OPT_BASELINE:
+            baseline_path = optarg;
+            break;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_NO_CONFIG:
+            is_config_lookup = false;
+            break;
+        case OPT_NO_ALLOW_MARKER:
+            rc = piiscan_options_set_allow_marker(opt, false);
+            break;
         case 'q':
             s.is_quiet = true;
             break;
@@ -385,6 +455,25 @@ int cmd_scan(int argc, char **argv)
         status = usage_error();
         goto done;
     }
+    if (config_path != NULL && !is_config_lookup) {
+        cli_message(NULL, "--config and --no-config cannot go together");
+        status = usage_error();
+        goto done;
+    }
+    /* Both are read before anything is scanned: a bad one is an error, never a sweep that
+     * reports more (or less) than the user meant. */
+    if (config_set_new(config_path, is_config_lookup, argv + optind, (size_t)(argc - optind), warn,
+                       &configs, why, sizeof why) != 0) {
+        cli_message(NULL, "%s", why);
+        goto done;
+    }
+    if (baseline_path != NULL) {
+        if (baseline_load(baseline_path, &baseline, why, sizeof why) != 0) {
+            cli_message(NULL, "%s", why);
+            goto done;
+        }
+        s.baseline = baseline;
+    }
     piiscan_error err = {0};
     int rc = piiscan_scanner_new(opt, &sc, &err);
     if (rc != PIISCAN_OK) {
@@ -402,10 +491,12 @@ int cmd_scan(int argc, char **argv)
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
     if (!s.is_quiet && !isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
-    status = sweep(&s, argv + optind, argc - optind);
+    status = sweep(&s, argv + optind, argc - optind, configs);
 done:
     piiscan_stream_free(s.st);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
+    baseline_free(baseline);
+    config_set_free(configs);
     return status;
 }
