@@ -100,5 +100,109 @@ char *mask_split_part(const char *value, size_t len);
  *  escaped, valid UTF-8 passed through, each byte of an invalid sequence written as U+FFFD.
  *  Errors are left in ferror(fp). */
 void json_write_string(FILE *fp, const char *s, size_t len);
+/** The length of the valid UTF-8 sequence (RFC 3629) at s[0..n), n >= 1; 0 when s starts
+ *  with an invalid one, which json_write_string writes as U+FFFD. */
+size_t utf8_valid_len(const unsigned char *s, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* allow.c: values that are not personal data (the config file's [allow] rules)              */
+
+/* Hex digits of a finding's keyed fingerprint, as --fingerprints reports it. */
+#define FINGERPRINT_HEX_CHARS 32
+
+/** Rules that leave a finding out of the report: a value (compared in canonical form: a phone
+ *  number's national digits, an e-mail address in lower case ...), a PCRE2 pattern (matched
+ *  against the value as found and against its canonical form) or a fingerprint. Built once
+ *  (config.c), then read only: allow_rules_match() may be called from any thread. */
+struct allow_rules;
+
+/** Empty rules; NULL when out of memory. */
+struct allow_rules *allow_rules_new(void);
+void allow_rules_free(struct allow_rules *r);
+/** Add a rule. On a bad one (or out of memory) they write the reason into why[0..size), a
+ *  fragment without file or line, and return -1; else 0. A pattern applies to the types of
+ *  `types` (PIISCAN_TYPE_BIT), or to all of them when types is 0. */
+int allow_rules_add_value(struct allow_rules *r, piiscan_type type, const char *value, char *why,
+                          size_t size);
+int allow_rules_add_pattern(struct allow_rules *r, unsigned types, const char *regex, char *why,
+                            size_t size);
+int allow_rules_add_fingerprint(struct allow_rules *r, const char *hex, char *why, size_t size);
+/** Whether a fingerprint rule is among the rules: the sweep must then compute fingerprints. */
+bool allow_rules_have_fingerprints(const struct allow_rules *r);
+/** Whether a finding of `type` whose decoded value is value[0..len) (UTF-8) is allowed by a
+ *  rule. `fingerprint` is its hex fingerprint, or NULL when none was computed (fingerprint
+ *  rules then cannot match). Thread-safe. */
+bool allow_rules_match(const struct allow_rules *r, piiscan_type type, const char *value,
+                       size_t len, const char *fingerprint);
+
+/* ------------------------------------------------------------------------------------------ */
+/* config.c: .piiscan.conf, the settings that travel with the files                          */
+
+#define CONFIG_NAME ".piiscan.conf"
+
+/** The settings of one config file. */
+struct config {
+    char *path;                /* as given, or as found */
+    struct allow_rules *allow; /* [allow]; NULL only in a config_set, for a file found but not
+                                * used (see config_set_new) */
+};
+
+/** Reads config file `path`. On an error, why[0..size) says "PATH:LINE: reason" (or "PATH:
+ *  reason") and -1 is returned; else 0 and *out, freed with config_free(). */
+int config_load(const char *path, struct config **out, char *why, size_t size);
+void config_free(struct config *c);
+/** The config file for command-line path `path`: .piiscan.conf in the directory it names (a
+ *  file's own directory; the current directory for "-"), else in the nearest parent that
+ *  has one. Returns 1 with *found (malloc'd; the absolute path), 0 when there is none or the
+ *  path does not exist, -1 with why. */
+int config_find(const char *path, char **found, char *why, size_t size);
+
+/** The configs of one sweep, made before it starts and then read only: one per command-line
+ *  path, each file read once. */
+struct config_set;
+
+/** With `given` (--config FILE) every path gets that file; else, with is_lookup, each path
+ *  gets config_find's; else none. A config file found (not given) that belongs to another
+ *  user than the caller or root, or that others may write, is not used, since its rules can
+ *  hide findings: warn() gets a message ("PATH: warning: ...") once for it. A file that
+ *  cannot be read or parsed is an error: -1 with why. */
+int config_set_new(const char *given, bool is_lookup, char *const *paths, size_t npaths,
+                   void (*warn)(const char *message), struct config_set **out, char *why,
+                   size_t size);
+void config_set_free(struct config_set *set);
+/** The allow rules of command-line path number i; NULL when it has no config. */
+const struct allow_rules *config_set_allow(const struct config_set *set, size_t i);
+/** Whether any rule of any config is a fingerprint. */
+bool config_set_has_fingerprints(const struct config_set *set);
+
+/* ------------------------------------------------------------------------------------------ */
+/* baseline.c: scan --baseline, the findings of an earlier report                            */
+
+/** The findings of an earlier report (--format json, or JSON Lines), as path, type and
+ *  fingerprint with their counts: never values. Loaded once, then read only. */
+struct baseline;
+
+/** What a baseline covers in one file being scanned: owned by whoever scans that file (all
+ *  its findings come from one thread), so no lock is needed. */
+struct baseline_file {
+    const struct baseline_entry *v; /* the baseline's entries for the file */
+    uint32_t *used;                 /* occurrences of each already matched in this scan */
+    size_t n;
+};
+
+/** Reads a report. On an error, why[0..size) says what is wrong and how to make a good one
+ *  (with PATH:LINE for JSON Lines) and -1 is returned; else 0 and *out. */
+int baseline_load(const char *path, struct baseline **out, char *why, size_t size);
+void baseline_free(struct baseline *b);
+/** Findings in the baseline, all files. */
+uint64_t baseline_findings(const struct baseline *b);
+/** Starts matching the findings of file `path` (as the walk names it) against the baseline.
+ *  -1 when out of memory; else 0. End with baseline_file_end(). */
+int baseline_file_begin(const struct baseline *b, const char *path, struct baseline_file *bf);
+/** Whether a finding of `type` with hex `fingerprint` (NULL: none computed) is in the
+ *  baseline: N occurrences of a path, type and fingerprint there cover the first N here, in
+ *  the order they are found; positions are not compared, since rows come and go above. */
+bool baseline_covers(struct baseline_file *bf, piiscan_type type, const char *fingerprint);
+void baseline_file_end(struct baseline_file *bf);
 
 #endif /* PIISCAN_CLI_H */

@@ -950,6 +950,10 @@ int cmd_redact(int argc, char **argv)
         status = usage_error();
         goto done;
     }
+    /* A redaction masks what is on a line that says piiscan:allow too: the marker is for
+     * reviewing reports, and a customer who typed it into an export's note field must not
+     * keep that row out of a redacted copy. */
+    piiscan_options_set_allow_marker(opt, false);
     piiscan_error err = {0};
     int rc = piiscan_scanner_new(opt, &sc, &err);
     if (rc == PIISCAN_OK)

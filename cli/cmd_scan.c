@@ -53,6 +53,14 @@ static const char help_text[] =
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
     "                            its findings\n"
+    "      --baseline=FILE       report only findings that are not in FILE, an\n"
+    "                            earlier report made with --format json\n"
+    "                            --fingerprints (or jsonl); exit 0 when nothing\n"
+    "                            is new\n"
+    "      --config=FILE         read the allow rules from FILE instead of the\n"
+    "                            nearest .piiscan.conf at or above each PATH\n"
+    "      --no-config           read no .piiscan.conf\n"
+    "      --no-allow-marker     report findings on lines that say piiscan:allow\n"
     "  -j, --jobs=N              scan N files at a time (default: the number of\n"
     "                            processors); the report keeps the order of -j 1\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
@@ -71,6 +79,10 @@ enum {
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
+    OPT_BASELINE,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_NO_ALLOW_MARKER,
 };
 
 static const struct option long_options[] = {
@@ -81,6 +93,10 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"no-allow-marker", no_argument, NULL, OPT_NO_ALLOW_MARKER},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -100,6 +116,11 @@ struct scan {
     bool is_verbose;
     bool is_trouble; /* some file could not be scanned */
     struct workers *workers;
+    /* What is left out of the report (counted in file_summary.suppressed): findings the
+     * config of a file's command-line path allows, and those in the baseline. */
+    const struct config_set *configs;
+    const struct baseline *baseline; /* --baseline; NULL without */
+    size_t root;                     /* the command-line path being walked */
 };
 
 /* A worker's own: its stream and the file it is scanning. */
@@ -108,8 +129,10 @@ struct worker {
     piiscan_stream *st;
     struct job *job;
     struct file_summary fs;
-    uint64_t last_record; /* record of the file's last finding, to count rows */
-    bool is_stopped;      /* the sweep is stopping: the scan was cut short on purpose */
+    const struct allow_rules *allow;  /* of the file's command-line path; NULL: none */
+    struct baseline_file in_baseline; /* the baseline's part for the file */
+    uint64_t last_record;             /* record of the file's last finding, to count rows */
+    bool is_stopped;                  /* the sweep is stopping: the scan was cut short on purpose */
 };
 
 static int usage_error(void)
@@ -133,12 +156,35 @@ static int parse_format(const char *arg, const struct output_ops **out)
 /* ------------------------------------------------------------------------------------------ */
 /* The sweep                                                                                  */
 
+static void warn(const char *message)
+{
+    cli_message(NULL, "%s", message);
+}
+
+/* Whether finding f is left out of the report: allowed by a rule, or in the baseline (where
+ * it then uses up one occurrence). Allow rules come first, so that an allowed value never
+ * uses up a baseline occurrence that a later finding could need. `fingerprint` is f's hex
+ * fingerprint when the sweep computes fingerprints (--fingerprints, --baseline, or a
+ * fingerprint rule), else NULL: then neither the baseline nor a fingerprint rule matches. */
+static bool is_suppressed(struct worker *wk, const piiscan_finding *f, const char *fingerprint)
+{
+    if (wk->allow != NULL &&
+        allow_rules_match(wk->allow, f->type, f->text, f->text_len, fingerprint))
+        return true;
+    return wk->s->baseline != NULL && baseline_covers(&wk->in_baseline, f->type, fingerprint);
+}
+
 /* The library's callback. A non-zero return stops the current file (the library then
  * returns PIISCAN_ERR_ABORTED), which only happens when the sweep is stopping. */
 static int on_finding(const piiscan_finding *f, void *user)
 {
     struct worker *wk = user;
     const struct scan *s = wk->s;
+    const char *fingerprint = NULL;
+    if (is_suppressed(wk, f, fingerprint)) {
+        wk->fs.suppressed++;
+        return 0;
+    }
     wk->fs.findings++;
     wk->fs.by_type[(unsigned)f->type < OUTPUT_TYPES ? f->type : 0]++;
     if (f->record != 0 && f->record != wk->last_record) {
@@ -201,6 +247,7 @@ static void run_job(void *user, void *ctx, struct job *job)
     bool is_named = job_is_named(job);
     memset(&wk->fs, 0, sizeof wk->fs);
     wk->job = job;
+    wk->allow = config_set_allow(s->configs, job_root(job));
     wk->last_record = 0;
     wk->is_stopped = false;
     bool is_stdin = is_named && strcmp(path, "-") == 0;
@@ -223,11 +270,21 @@ static void run_job(void *user, void *ctx, struct job *job)
         .encoding = s->encoding,
         .format = PIISCAN_FORMAT_AUTO,
     };
+    if (s->baseline != NULL && baseline_file_begin(s->baseline, path, &wk->in_baseline) != 0) {
+        if (!is_stdin)
+            close(fd);
+        workers_stop(s->workers, ENOMEM);
+        end_job(wk, FILE_FAILED, strerror(ENOMEM));
+        return;
+    }
     int rc = piiscan_stream_scan_fd(wk->st, fd, &src);
+    if (s->baseline != NULL)
+        baseline_file_end(&wk->in_baseline);
     if (!is_stdin)
         close(fd);
     const piiscan_stats *stats = piiscan_stream_stats(wk->st);
     if (stats != NULL) {
+        wk->fs.suppressed += stats->allowed;
         wk->fs.encoding = stats->encoding;
         wk->fs.format = stats->format;
         wk->fs.bytes = stats->bytes;
@@ -312,7 +369,7 @@ static const struct workers_ops workers_ops = {
 static int on_walk_file(void *user, const char *path, bool is_named)
 {
     struct scan *s = user;
-    return workers_submit(s->workers, path, is_named) != 0 ? -1 : 0;
+    return workers_submit(s->workers, path, is_named, s->root) != 0 ? -1 : 0;
 }
 
 static int report_unscanned(struct scan *s, const char *path, enum file_status status,
@@ -350,6 +407,7 @@ static int sweep(struct scan *s, char **paths, int npaths)
         return EXIT_TROUBLE;
     }
     for (int i = 0; i < npaths; i++) {
+        s->root = (size_t)i;
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
             if (errno == ENOMEM) /* the walk's own reason to stop; else the workers' */
                 workers_stop(s->workers, ENOMEM);
@@ -388,6 +446,12 @@ int cmd_scan(int argc, char **argv)
     };
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
+    struct baseline *baseline = NULL;
+    struct config_set *configs = NULL;
+    const char *baseline_path = NULL;
+    const char *config_path = NULL;
+    bool is_config_lookup = true;
+    char why[1024];
     int status = EXIT_TROUBLE;
     if (piiscan_options_new(&opt) != PIISCAN_OK) {
         cli_message(NULL, "%s", strerror(ENOMEM));
@@ -418,6 +482,18 @@ int cmd_scan(int argc, char **argv)
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
             break;
+        case OPT_BASELINE:
+            baseline_path = optarg;
+            break;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_NO_CONFIG:
+            is_config_lookup = false;
+            break;
+        case OPT_NO_ALLOW_MARKER:
+            rc = piiscan_options_set_allow_marker(opt, false);
+            break;
         case 'j':
             rc = parse_jobs(optarg, &s.jobs);
             break;
@@ -445,6 +521,26 @@ int cmd_scan(int argc, char **argv)
         status = usage_error();
         goto done;
     }
+    if (config_path != NULL && !is_config_lookup) {
+        cli_message(NULL, "--config and --no-config cannot go together");
+        status = usage_error();
+        goto done;
+    }
+    /* Both are read before anything is scanned: a bad one is an error, never a sweep that
+     * reports more (or less) than the user meant. */
+    if (config_set_new(config_path, is_config_lookup, argv + optind, (size_t)(argc - optind), warn,
+                       &configs, why, sizeof why) != 0) {
+        cli_message(NULL, "%s", why);
+        goto done;
+    }
+    s.configs = configs;
+    if (baseline_path != NULL) {
+        if (baseline_load(baseline_path, &baseline, why, sizeof why) != 0) {
+            cli_message(NULL, "%s", why);
+            goto done;
+        }
+        s.baseline = baseline;
+    }
     piiscan_error err = {0};
     int rc = piiscan_scanner_new(opt, &sc, &err);
     if (rc != PIISCAN_OK) {
@@ -461,6 +557,8 @@ int cmd_scan(int argc, char **argv)
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    baseline_free(baseline);
+    config_set_free(configs);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
     return status;

@@ -17,9 +17,8 @@
 #include "cli.h"
 #include "output.h"
 
-/* The length of the valid UTF-8 sequence at s[0..n), or 0 when s starts with an invalid one.
- * Strict as RFC 3629 has it: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
+/* Strict as RFC 3629 has it: no overlong forms, no surrogates, nothing above U+10FFFF. */
+size_t utf8_valid_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     size_t len;

@@ -37,6 +37,7 @@ struct job {
     uint64_t seq;
     char *path;
     bool is_named;
+    size_t root;
     bool is_begun; /* file_begin written */
     bool is_done;  /* job_end called */
     struct job *next_queued;
@@ -288,6 +289,11 @@ bool job_is_named(const struct job *job)
     return job->is_named;
 }
 
+size_t job_root(const struct job *job)
+{
+    return job->root;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* The pool                                                                                  */
 
@@ -396,11 +402,12 @@ static struct job *job_new(struct workers *w, const char *path, bool is_named)
     return job;
 }
 
-int workers_submit(struct workers *w, const char *path, bool is_named)
+int workers_submit(struct workers *w, const char *path, bool is_named, size_t root)
 {
     struct job *job = job_new(w, path, is_named);
     if (job == NULL)
         return -1;
+    job->root = root;
     pthread_mutex_lock(&w->lock);
     if (add_unreported(w, job) != 0) {
         pthread_mutex_unlock(&w->lock);

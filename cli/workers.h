@@ -35,9 +35,10 @@ struct workers_ops {
 int workers_new(unsigned threads, const struct workers_ops *ops, void *user,
                 const struct output_ops *out_ops, struct output *out, struct workers **result);
 
-/** Queues a file (the path is copied); waits while too many files are queued or unreported.
- *  Returns 0, or -1 with errno set (ENOMEM; ECANCELED once the sweep is stopping). */
-int workers_submit(struct workers *w, const char *path, bool is_named);
+/** Queues a file (the path is copied), met under command-line path number `root`; waits
+ *  while too many files are queued or unreported. Returns 0, or -1 with errno set (ENOMEM;
+ *  ECANCELED once the sweep is stopping). */
+int workers_submit(struct workers *w, const char *path, bool is_named, size_t root);
 
 /** Reports, in its place in the sweep, a file the walk did not submit (one it could not read
  *  or left out): fs is copied. Returns as workers_submit. */
@@ -61,6 +62,8 @@ void workers_free(struct workers *w);
 
 const char *job_path(const struct job *job);
 bool job_is_named(const struct job *job);
+/** The number of the command-line path the file was met under (its config applies). */
+size_t job_root(const struct job *job);
 /** Reports a finding (copied when kept). Returns 0, or -1 when the sweep is stopping: the
  *  worker should stop scanning the file and end the job. */
 int job_finding(struct job *job, const struct output_finding *of);

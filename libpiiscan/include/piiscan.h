@@ -158,6 +158,16 @@ PIISCAN_API int piiscan_options_set_threshold(piiscan_options *opt, double thres
  *  A longer text line is scanned in pieces; a longer CSV record fails the input with
  *  PIISCAN_ERR_LIMIT. Memory per stream is a small multiple of this. */
 PIISCAN_API int piiscan_options_set_max_record_bytes(piiscan_options *opt, size_t bytes);
+/** Whether findings on a line that holds the marker "piiscan:allow" are left out (on by
+ *  default): the way to say in a file that a value there is no one's personal data (a
+ *  company's own number in a template). The marker is looked for in the decoded text, so it
+ *  works in every encoding; it is matched exactly, in ASCII lower case. It covers a text line
+ *  (a line longer than the record limit from the piece that holds it on), or a whole CSV/TSV
+ *  record, also one whose quoted fields span several lines; not a workbook's cells. Findings
+ *  left out are counted in piiscan_stats.allowed. Turn it off where the text is not yours to
+ *  trust: whoever writes a field of the input (a customer's note in an order export) can hide
+ *  that record with it. PIISCAN_ERR_INVALID for a NULL opt. */
+PIISCAN_API int piiscan_options_set_allow_marker(piiscan_options *opt, bool is_honoured);
 
 /** Compiles a scanner. Errors go to *err when err is not NULL (PIISCAN_ERR_NOMEM,
  *  PIISCAN_ERR_INTERNAL, PIISCAN_ERR_ENCODING when iconv lacks CP932 or EUC-JP-MS).
@@ -222,6 +232,8 @@ typedef struct piiscan_stats {
     uint64_t header_line;    /* 1-based line of the recognised header row; 0 if none */
     const char *skip_reason; /* static; non-NULL when the input was skipped (binary) */
     uint64_t fields;         /* fields of all records (CSV/TSV cells; one per text record) */
+    uint64_t allowed;        /* findings left out by the "piiscan:allow" marker; not in
+                              * findings (see piiscan_options_set_allow_marker) */
 } piiscan_stats;
 
 /** A stream for one thread. The callback receives findings; `user` is passed through.

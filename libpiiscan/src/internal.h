@@ -36,6 +36,7 @@ struct piiscan_options {
     unsigned types;
     double threshold;
     size_t max_record_bytes;
+    bool is_marker_honoured; /* piiscan_options_set_allow_marker */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -168,6 +169,12 @@ struct pii_survey {
 };
 
 struct pii_survey pii_survey(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* marker.c: the inline allow marker                                                           */
+
+/** True when decoded text s[0..n) holds the marker "piiscan:allow". */
+bool pii_marker_in(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* column.c: what a column header or a keyword means                                           */

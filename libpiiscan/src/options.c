@@ -22,6 +22,7 @@ int piiscan_options_new(piiscan_options **out)
     opt->types = PIISCAN_TYPES_ALL;
     opt->threshold = 0.5;
     opt->max_record_bytes = DEFAULT_MAX_RECORD_BYTES;
+    opt->is_marker_honoured = true;
     *out = opt;
     return PIISCAN_OK;
 }
@@ -54,6 +55,14 @@ int piiscan_options_set_max_record_bytes(piiscan_options *opt, size_t bytes)
     if (opt == NULL || bytes < MIN_RECORD_BYTES || bytes > ((size_t)1 << 30))
         return PIISCAN_ERR_INVALID;
     opt->max_record_bytes = bytes;
+    return PIISCAN_OK;
+}
+
+int piiscan_options_set_allow_marker(piiscan_options *opt, bool is_honoured)
+{
+    if (opt == NULL)
+        return PIISCAN_ERR_INVALID;
+    opt->is_marker_honoured = is_honoured;
     return PIISCAN_OK;
 }
 

@@ -79,6 +79,7 @@ struct piiscan_stream {
     bool is_format_known;
     pii_csv csv;
     bool is_in_split_line;
+    bool is_marker_line; /* the allow marker was in an earlier piece of this split line */
     size_t text_checked; /* window bytes known to hold no line end */
 
     uint8_t *columns; /* meaning of each header column (enum pii_column) */
@@ -209,6 +210,7 @@ int piiscan_stream_begin(piiscan_stream *st, const piiscan_source *src)
     st->window_line = 1;
     st->is_format_known = false;
     st->is_in_split_line = false;
+    st->is_marker_line = false;
     st->text_checked = 0;
     pii_csv_restart(&st->csv);
     st->is_header_found = false;
@@ -406,10 +408,32 @@ static int scan_unit(piiscan_stream *st, const pii_field *f, uint32_t field, enu
     return rc;
 }
 
+/* Whether record `rec` holds the allow marker, so that none of its findings is reported: a
+ * CSV/TSV record whole, since a row is one person's and a marker in its note field is meant
+ * for the row, whichever physical line of a quoted field it is on. A text line too long to
+ * hold is scanned in pieces (rec->lines is 0 for all but the last); the marker then covers
+ * its piece and the pieces after it, the earlier ones being delivered already. Only a record
+ * with findings, or a piece, is searched. */
+static bool is_allowed_by_marker(piiscan_stream *st, const pii_record *rec)
+{
+    if (!st->sc->opt.is_marker_honoured)
+        return false;
+    bool is_piece = rec->lines == 0;
+    bool is_allowed = st->is_marker_line;
+    if (!is_allowed && (st->nheld > 0 || is_piece))
+        is_allowed = pii_marker_in(st->window.data + rec->start, rec->end - rec->start);
+    st->is_marker_line = is_allowed && is_piece;
+    return is_allowed;
+}
+
 /* Delivers the findings of record `rec`, whose candidates are held. */
 static int emit_record(piiscan_stream *st, const pii_record *rec)
 {
     settle_record(st);
+    if (is_allowed_by_marker(st, rec)) {
+        st->stats.allowed += st->nheld;
+        st->nheld = 0;
+    }
     int rc = PIISCAN_OK;
     for (size_t i = 0; rc == PIISCAN_OK && i < st->nheld; i++) {
         const struct held *h = &st->held[i];

@@ -22,6 +22,9 @@
 #                    look at the files it wrote; it fails the case by exiting non-zero and
 #                    says why on its output. Both see PIISCAN_BIN and CASE_DIR (the case's
 #                    directory in the source tree, as it was before the run)
+#   needs            a shell script run (sh needs) in the case's copy first: while it fails,
+#                    the case is skipped and says so (SKIP), for a case written ahead of an
+#                    option the command does not have yet
 # Each case runs in a fresh copy of its directory, which is the working directory. Needs
 # PIISCAN_BIN (the built command), PIISCAN_SRCDIR and PIISCAN_TEST_DATA, as make check sets.
 # Prints PASS/FAIL per case and a count; exits non-zero when a case failed.
@@ -41,6 +44,7 @@ trap 'exit 99' HUP INT TERM
 
 passed=0
 failed=0
+skipped=0
 
 # convert ENCODING SRC DST
 convert() {
@@ -127,6 +131,11 @@ for case_dir in "$cases_dir"/*/; do
     ok=yes
     if ! prepare "$case_dir" "$tmp" >"$log" 2>&1; then
         ok=no
+    elif [ -f "$case_dir/needs" ] && ! (cd "$tmp" && PIISCAN_BIN=$PIISCAN_BIN sh ./needs) \
+        >/dev/null 2>&1; then
+        echo "SKIP: $name (its needs script fails)"
+        skipped=$((skipped + 1))
+        continue
     elif [ ! -f "$case_dir/args" ] || [ ! -f "$case_dir/expected.exit" ]; then
         echo "a case needs args and expected.exit" >"$log"
         ok=no
@@ -171,5 +180,5 @@ for case_dir in "$cases_dir"/*/; do
     fi
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -187,7 +187,7 @@ Test(workers, four_workers_report_jobs_of_random_lengths_in_submission_order)
         char path[64];
         /* Early jobs slow, later ones fast: later jobs finish first and must wait. */
         snprintf(path, sizeof path, "f%u:%u:%u", j, counts[j], (NJOBS - j) * 10);
-        cr_assert_eq(workers_submit(w, path, false), 0);
+        cr_assert_eq(workers_submit(w, path, false, 0), 0);
     }
     cr_assert_eq(workers_finish(w), 0);
     expect_in_order(counts, NJOBS);
@@ -208,9 +208,9 @@ Test(workers, a_job_that_outgrows_its_buffer_waits_for_its_turn_and_loses_nothin
     unsigned counts[] = {50, 200000, 3};
     struct output out = {.fp = stdout};
     struct workers *w = start(2, &out);
-    cr_assert_eq(workers_submit(w, "f0:50:2000", false), 0);
-    cr_assert_eq(workers_submit(w, "f1:200000:0", false), 0);
-    cr_assert_eq(workers_submit(w, "f2:3:0", false), 0);
+    cr_assert_eq(workers_submit(w, "f0:50:2000", false, 0), 0);
+    cr_assert_eq(workers_submit(w, "f1:200000:0", false, 0), 0);
+    cr_assert_eq(workers_submit(w, "f2:3:0", false, 0), 0);
     cr_assert_eq(workers_finish(w), 0);
     expect_in_order(counts, 3);
     workers_free(w);
@@ -220,11 +220,11 @@ Test(workers, files_the_walk_reports_itself_keep_their_place)
 {
     struct output out = {.fp = stdout};
     struct workers *w = start(3, &out);
-    cr_assert_eq(workers_submit(w, "f0:5:3000", false), 0);
+    cr_assert_eq(workers_submit(w, "f0:5:3000", false, 0), 0);
     const struct file_summary missing = {
         .path = "f1:0:0", .status = FILE_FAILED, .reason = "No such file or directory"};
     cr_assert_eq(workers_report(w, &missing), 0);
-    cr_assert_eq(workers_submit(w, "f2:4:0", false), 0);
+    cr_assert_eq(workers_submit(w, "f2:4:0", false, 0), 0);
     cr_assert_eq(workers_finish(w), 0);
     unsigned counts[] = {5, 0, 4};
     expect_in_order(counts, 3);
@@ -241,7 +241,7 @@ Test(workers, quiet_sweep_writes_nothing_but_every_file_is_done_in_order)
     for (unsigned j = 0; j < 10; j++) {
         char path[64];
         snprintf(path, sizeof path, "f%u:%u:0", j, j);
-        cr_assert_eq(workers_submit(w, path, false), 0);
+        cr_assert_eq(workers_submit(w, path, false, 0), 0);
     }
     cr_assert_eq(workers_finish(w), 0);
     cr_expect_eq(logged.n, 0, "no report lines with no report");
@@ -254,10 +254,10 @@ Test(workers, stopping_ends_running_jobs_and_refuses_new_ones)
 {
     struct output out = {.fp = stdout};
     struct workers *w = start(2, &out);
-    cr_assert_eq(workers_submit(w, "f0:1000:1000", false), 0);
+    cr_assert_eq(workers_submit(w, "f0:1000:1000", false, 0), 0);
     nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
     workers_stop(w, EIO);
-    cr_expect_neq(workers_submit(w, "f1:1:0", false), 0, "no new job once stopping");
+    cr_expect_neq(workers_submit(w, "f1:1:0", false, 0), 0, "no new job once stopping");
     cr_expect_eq(workers_finish(w), EIO, "the reason it stopped");
     cr_expect_lt(logged.findings_done, 1000, "the running job was cut short");
     workers_free(w);
