@@ -60,6 +60,9 @@ static const char help_text[] =
     "                            (default: 0.5)\n"
     "      --encoding=ENC        read every file as ENC (default: auto)\n"
     "      --max-record-bytes=N  longest record held in memory (default: 4M)\n"
+    "      --list-records        print instead, for each record of a person, a line\n"
+    "                            PATH TAB LINE TAB FIELD TAB PERSON (the person a\n"
+    "                            number; no value), to check the linking\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped\n"
     "  -h, --help                print this help and exit\n"
@@ -76,6 +79,7 @@ enum {
     OPT_MIN_CONFIDENCE,
     OPT_ENCODING,
     OPT_MAX_RECORD_BYTES,
+    OPT_LIST_RECORDS,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +91,7 @@ static const struct option long_options[] = {
     {"min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
+    {"list-records", no_argument, NULL, OPT_LIST_RECORDS},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -125,6 +130,7 @@ struct people {
     bool is_trouble;
     bool is_out_of_memory;
     bool is_second_pass;
+    bool is_listing; /* --list-records */
     /* The current record. */
     struct item *items;
     size_t nitems, cap_items;
@@ -302,7 +308,7 @@ static void print_place(struct people *p, const struct item *it, const char *val
 struct value {
     size_t first, last; /* items */
     enum kind kind;
-    char *text; /* joined text, in the scratch buffer */
+    char *text; /* the joined text of its items, allocated */
     size_t len;
 };
 
@@ -348,26 +354,66 @@ static void mention_done(struct people *p, const struct value *v, size_t nv)
         return;
     }
     id = p->next_id++;
-    if (id >= linker_records(p->lk) || !is_target(p, linker_find(p->lk, id)))
+    if (id >= linker_records(p->lk))
+        return;
+    if (p->is_listing) {
+        const struct item *it = &p->items[v[0].first];
+        fputs(p->path, p->out);
+        if (it->cell != SIZE_MAX)
+            fprintf(p->out, "\t%s!%s\t0", p->arena + it->sheet, p->arena + it->cell);
+        else
+            fprintf(p->out, "\t%" PRIu64 "\t%" PRIu32, it->line, it->field);
+        fprintf(p->out, "\t%" PRIu32 "\n", linker_find(p->lk, id) + 1);
+        return;
+    }
+    if (!is_target(p, linker_find(p->lk, id)))
         return;
     for (size_t i = 0; i < nv; i++) {
-        for (size_t k = v[i].first; k <= v[i].last; k++)
-            print_place(p, &p->items[k], v[i].text, v[i].len);
+        /* An address's parts may have a postal code between them: that is its own value. */
+        for (size_t k = v[i].first; k <= v[i].last; k++) {
+            if (p->items[k].type == p->items[v[i].first].type)
+                print_place(p, &p->items[k], v[i].text, v[i].len);
+        }
     }
 }
 
-/* Whether item b continues the value that item a ends: adjacent columns of one split value. */
+/* Whether item b continues the value that item a ends: adjacent columns of one split value
+ * (名字 + 名前, 電話番号1-3, 郵便番号1-2). Addresses are joined by record_done. */
 static bool is_continued(const struct item *a, const struct item *b)
 {
     if (a->type != b->type || a->kind != b->kind || a->column == 0 || b->column != a->column + 1)
         return false;
-    switch (a->type) {
-    case PIISCAN_TYPE_NAME:
-    case PIISCAN_TYPE_ADDRESS:
-        return true;
-    default:
-        return a->is_split_part && b->is_split_part; /* 電話番号1-3, 郵便番号1-2 */
+    return a->type == PIISCAN_TYPE_NAME || (a->is_split_part && b->is_split_part);
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((s[i] >= '0' && s[i] <= '9') ||
+            (i + 2 < n && (unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+             (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99))
+            return true;
     }
+    return false;
+}
+
+/* Appends (or, for a part without a number before one with, prepends) text to a value. */
+static int value_add(struct value *v, const char *text, size_t len, bool is_address)
+{
+    char *t = realloc(v->text, v->len + len + 1);
+    if (t == NULL)
+        return -1;
+    v->text = t;
+    /* An address split over columns in another order (Amazon's ship-address-1 before
+     * ship-city) is put back in the written order: the place name without a number first. */
+    if (is_address && v->len > 0 && !has_digit(text, len) && has_digit(t, v->len)) {
+        memmove(t + len, t, v->len);
+        memcpy(t, text, len);
+    } else {
+        memcpy(t + v->len, text, len);
+    }
+    v->len += len;
+    return 0;
 }
 
 static void record_done(struct people *p)
@@ -377,27 +423,34 @@ static void record_done(struct people *p)
         return;
     }
     struct value *vals = calloc(p->nitems, sizeof *vals);
-    char *joined = malloc(p->arena_len + 1);
-    if (vals == NULL || joined == NULL) {
+    size_t nv = 0;
+    if (vals == NULL) {
         p->is_out_of_memory = true;
         goto done;
     }
-    size_t nv = 0;
-    size_t used = 0;
     for (size_t i = 0; i < p->nitems; i++) {
         const struct item *it = &p->items[i];
-        if (nv > 0 && is_continued(&p->items[vals[nv - 1].last], it)) {
-            memcpy(joined + used, p->arena + it->text, it->text_len);
-            used += it->text_len;
-            vals[nv - 1].len += it->text_len;
-            vals[nv - 1].last = i;
-            continue;
+        const char *text = p->arena + it->text;
+        /* The value this item continues: the last one for a split name or number; for an
+         * address, the last value other than postal codes and the like, if an address. */
+        struct value *to = NULL;
+        if (nv > 0 && is_continued(&p->items[vals[nv - 1].last], it))
+            to = &vals[nv - 1];
+        for (size_t k = nv; to == NULL && it->kind == K_ADDRESS && k > 0; k--) {
+            if (vals[k - 1].kind == K_ADDRESS)
+                to = &vals[k - 1];
+            if (vals[k - 1].kind != K_OTHER)
+                break;
         }
-        vals[nv] = (struct value){.first = i, .last = i, .kind = it->kind, .text = joined + used};
-        memcpy(joined + used, p->arena + it->text, it->text_len);
-        used += it->text_len;
-        vals[nv].len = it->text_len;
-        nv++;
+        if (to == NULL) {
+            to = &vals[nv++];
+            *to = (struct value){.first = i, .kind = it->kind};
+        }
+        to->last = i;
+        if (value_add(to, text, it->text_len, it->kind == K_ADDRESS) != 0) {
+            p->is_out_of_memory = true;
+            goto done;
+        }
     }
     /* A kind of value seen again starts the next person's mention. */
     size_t start = 0;
@@ -413,8 +466,9 @@ static void record_done(struct people *p)
     }
     mention_done(p, vals + start, nv - start);
 done:
+    for (size_t i = 0; i < nv; i++)
+        free(vals[i].text);
     free(vals);
-    free(joined);
     p->nitems = 0;
     p->arena_len = 0;
     p->has_record = false;
@@ -709,6 +763,9 @@ int cmd_people(int argc, char **argv)
         case OPT_MAX_RECORD_BYTES:
             rc = parse_record_bytes(optarg, opt);
             break;
+        case OPT_LIST_RECORDS:
+            p.is_listing = true;
+            break;
         case 'q':
             p.is_quiet = true;
             break;
@@ -732,10 +789,15 @@ int cmd_people(int argc, char **argv)
         status = usage_error();
         goto done;
     }
-    for (int i = optind; find != NULL && i < argc; i++) {
+    if (p.is_listing && find != NULL) {
+        cli_message(NULL, "--list-records and --find-%s: one at a time", p.find_what);
+        status = usage_error();
+        goto done;
+    }
+    for (int i = optind; (find != NULL || p.is_listing) && i < argc; i++) {
         if (strcmp(argv[i], "-") == 0) {
-            cli_message(NULL, "--find-%s reads the files twice: standard input cannot be",
-                        p.find_what);
+            cli_message(NULL, "--%s%s reads the files twice: standard input cannot be",
+                        p.is_listing ? "list-records" : "find-", p.is_listing ? "" : p.find_what);
             goto done;
         }
     }
@@ -771,7 +833,17 @@ int cmd_people(int argc, char **argv)
         goto done;
     }
     uint32_t people = linker_people(p.lk);
-    if (!p.is_quiet) {
+    if (p.is_listing && !p.is_quiet) {
+        p.is_second_pass = true;
+        if (sweep(&p, argv + optind, argc - optind) != 0 || p.is_out_of_memory) {
+            cli_message(NULL, "%s", strerror(ENOMEM));
+            goto done;
+        }
+        if (fflush(p.out) == EOF || ferror(p.out)) {
+            cli_message(NULL, "error writing to standard output: %s", strerror(errno));
+            goto done;
+        }
+    } else if (!p.is_quiet) {
         report(&p, people);
         if (find != NULL) {
             /* The people of the mentions that held the value. */
