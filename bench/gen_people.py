@@ -60,16 +60,32 @@ class File:
                                                                              'utf-8')))
 
 
+def is_numbered_town(town):
+    return town.startswith(('字', '大字')) or '通' in town or town.endswith(('町', '側'))
+
+
+def block_numbers(p):
+    """The numbers of p's address as Person.street() writes them (its styles drop some)."""
+    c, b, g = p.chome
+    if is_numbered_town(p.place['town']):
+        return (b * 37 % 2000 + 1, g)
+    return (b, g) if p.street_style == 5 else (c, b, g)
+
+
 def make_people(rng, t, n):
     people, phones, emails, homes = [], set(), set(), set()
     while len(people) < n:
         p = Person(rng, t)
-        home = (p.full_kanji(''), p.place['city'], p.place['town'], p.chome, p.room)
-        if p.phone in phones or p.email in emails or home in homes:
+        place = (p.place['city'], p.place['town'], block_numbers(p),
+                 p.room if p.building else None)
+        home = (p.sei['kanji'] + p.mei['kanji'],) + place
+        home_kana = (p.sei['kana'] + p.mei['kana'],) + place
+        if p.phone in phones or p.email in emails or home in homes or home_kana in homes:
             continue
         phones.add(p.phone)
         emails.add(p.email)
         homes.add(home)
+        homes.add(home_kana)
         p.id = len(people) + 1
         people.append(p)
     return people
@@ -78,10 +94,13 @@ def make_people(rng, t, n):
 def street_kanji(p):
     """六本木一丁目二番三号: every number in kanji, as some label software prints them."""
     town = p.place['town']
-    c, b, g = p.chome
-    if town.startswith(('字', '大字')) or '通' in town or town.endswith(('町', '側')):
-        return '%s%s番地%s' % (town, kanji_digits(b * 37 % 2000 + 1), kanji_number(g))
-    return '%s%s丁目%s番%s号' % (town, kanji_number(c), kanji_number(b), kanji_number(g))
+    nums = block_numbers(p)
+    if is_numbered_town(town):
+        return '%s%s番地%s' % (town, kanji_digits(nums[0]), kanji_number(nums[1]))
+    if len(nums) == 2:
+        return '%s%s番%s号' % (town, kanji_number(nums[0]), kanji_number(nums[1]))
+    return '%s%s丁目%s番%s号' % (town, kanji_number(nums[0]), kanji_number(nums[1]),
+                               kanji_number(nums[2]))
 
 
 def building(p, rng):

@@ -17,12 +17,13 @@ from collections import defaultdict
 
 def main():
     outdir, report_path, listing_path = sys.argv[1:4]
-    truth = defaultdict(list)  # file -> [(first, last, a, b, who)]
+    truth = defaultdict(list)  # (file, line) -> [(a, b, who)]
     everyone = set()
     with open('%s/truth.tsv' % outdir, encoding='utf-8') as fp:
         for line in fp:
             name, first, last, a, b, who = line.rstrip('\n').split('\t')
-            truth[name].append((int(first), int(last), int(a), int(b), who))
+            for ln in range(int(first), int(last) + 1):
+                truth[(name, ln)].append((int(a), int(b), who))
             everyone.add(who)
     with open(report_path, encoding='utf-8') as fp:
         counted = json.load(fp)['people']
@@ -34,8 +35,8 @@ def main():
             name = path.rsplit('/', 1)[-1]
             ln, field = int(ln), int(field)
             who = None
-            for first, last, a, b, w in truth.get(name, ()):
-                if first <= ln <= last and (a == 0 or a <= field <= b):
+            for a, b, w in truth.get((name, ln), ()):
+                if a == 0 or a <= field <= b:
                     who = w
                     break
             if who is None:

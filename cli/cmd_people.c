@@ -259,14 +259,27 @@ static bool is_target(const struct people *p, uint32_t person)
     return false;
 }
 
-static void print_place(struct people *p, const struct item *it, const char *value, size_t len)
+/* A mention made of items [a, b) of the current record, whose joined values are vals. */
+struct value {
+    size_t first, last; /* items */
+    enum kind kind;
+    char *text; /* the joined text of its items, allocated */
+    size_t len;
+};
+
+/* One value of a found person: where it starts (and, joined over columns, the last field),
+ * its type, its masked form (the joined value masked as one: a given name alone in its
+ * column would keep its first character, which may be all of it) and its fingerprint. */
+static void print_value(struct people *p, const struct value *v)
 {
-    char fp[FINGERPRINT_HEX_CHARS + 1] = "";
-    if (fingerprint_hex(&p->key, it->type, value, len, fp) != PIISCAN_OK)
+    const struct item *it = &p->items[v->first];
+    const struct item *last = &p->items[v->last];
+    char fp[FINGERPRINT_HEX_CHARS + 1] = "-";
+    if (fingerprint_hex(&p->key, it->type, v->text, v->len, fp) != PIISCAN_OK)
         strcpy(fp, "-");
-    const char *text = p->arena + it->text;
-    char *masked = it->is_split_part ? mask_split_part(text, it->text_len)
-                                     : mask_value(it->type, text, it->text_len);
+    bool is_split = it->is_split_part && v->first == v->last;
+    char *masked =
+        is_split ? mask_split_part(v->text, v->len) : mask_value(it->type, v->text, v->len);
     if (masked == NULL) {
         p->is_out_of_memory = true;
         return;
@@ -286,6 +299,8 @@ static void print_place(struct people *p, const struct item *it, const char *val
             fprintf(p->out, ", \"line\": %" PRIu64, it->line);
             if (it->field > 0)
                 fprintf(p->out, ", \"field\": %" PRIu32, it->field);
+            if (last->field > it->field)
+                fprintf(p->out, ", \"last_field\": %" PRIu32, last->field);
         }
         fprintf(p->out, ", \"type\": \"%s\", \"fingerprint\": \"%s\", \"masked\": ",
                 piiscan_type_name(it->type), fp);
@@ -294,6 +309,9 @@ static void print_place(struct people *p, const struct item *it, const char *val
     } else {
         if (sheet != NULL)
             fprintf(p->out, "  %s:%s!%s: ", p->path, sheet, cell);
+        else if (last->field > it->field)
+            fprintf(p->out, "  %s:%" PRIu64 ":%" PRIu32 "-%" PRIu32 ": ", p->path, it->line,
+                    it->field, last->field);
         else if (it->field > 0)
             fprintf(p->out, "  %s:%" PRIu64 ":%" PRIu32 ": ", p->path, it->line, it->field);
         else
@@ -303,14 +321,6 @@ static void print_place(struct people *p, const struct item *it, const char *val
     }
     free(masked);
 }
-
-/* A mention made of items [a, b) of the current record, whose joined values are vals. */
-struct value {
-    size_t first, last; /* items */
-    enum kind kind;
-    char *text; /* the joined text of its items, allocated */
-    size_t len;
-};
 
 static void mention_done(struct people *p, const struct value *v, size_t nv)
 {
@@ -368,13 +378,8 @@ static void mention_done(struct people *p, const struct value *v, size_t nv)
     }
     if (!is_target(p, linker_find(p->lk, id)))
         return;
-    for (size_t i = 0; i < nv; i++) {
-        /* An address's parts may have a postal code between them: that is its own value. */
-        for (size_t k = v[i].first; k <= v[i].last; k++) {
-            if (p->items[k].type == p->items[v[i].first].type)
-                print_place(p, &p->items[k], v[i].text, v[i].len);
-        }
-    }
+    for (size_t i = 0; i < nv; i++)
+        print_value(p, &v[i]);
 }
 
 /* Whether item b continues the value that item a ends: adjacent columns of one split value

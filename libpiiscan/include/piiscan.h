@@ -287,8 +287,8 @@ PIISCAN_API void piiscan_stream_free(piiscan_stream *st);
  *  The form is never longer than 2 * len + 1 bytes. PIISCAN_ERR_LIMIT when out has fewer
  *  than *out_len + 1 bytes (nothing is written; *out_len says how many are needed);
  *  PIISCAN_ERR_INVALID for an unknown type or NULL pointers; PIISCAN_ERR_NOMEM. */
-PIISCAN_API int piiscan_value_canonical(piiscan_type type, const char *text, size_t len,
-                                        char *out, size_t size, size_t *out_len);
+PIISCAN_API int piiscan_value_canonical(piiscan_type type, const char *text, size_t len, char *out,
+                                        size_t size, size_t *out_len);
 
 /** The keyed fingerprint of a found value: BLAKE2b-128 keyed by `key` (key_len from
  *  PIISCAN_FINGERPRINT_KEY_MIN_BYTES to _MAX_BYTES; use random bytes kept secret: whoever has
@@ -375,8 +375,9 @@ PIISCAN_API int piiscan_redact_options_set_mask_chars(piiscan_redact_options *ro
  *  and the redactor wipe their copies when freed). The hashing key is BLAKE2b-256 of these
  *  bytes (keyed with the label "piiscan token key v1"), so any length gives a full-strength
  *  key; a token is the first 8 bytes of BLAKE2b-128 under that key over "TYPE:CANONICAL",
- *  TYPE as piiscan_type_name() gives it, CANONICAL as piiscan_value_canonical(). Keep the key out of command lines and logs: whoever has it
- *  can test guesses of a value against its token. PIISCAN_ERR_INVALID, PIISCAN_ERR_NOMEM. */
+ *  TYPE as piiscan_type_name() gives it, CANONICAL as piiscan_value_canonical(). Keep the
+ *  key out of command lines and logs: whoever has it can test guesses of a value against its
+ *  token. PIISCAN_ERR_INVALID, PIISCAN_ERR_NOMEM. */
 PIISCAN_API int piiscan_redact_options_set_token_key(piiscan_redact_options *ro,
                                                      const unsigned char *key, size_t len);
 

@@ -223,8 +223,8 @@ static uint32_t numeral_value(const cps *c, size_t s, size_t e)
 }
 
 /* Kanji numerals that are numbers of the address (before a unit word, a hyphen or の and a
- * number, or after a hyphen) become ASCII digits; those inside place names (六本木, 八丁堀,
- * 三鷹) stay, since nothing there is ever written in digits. */
+ * number; after a hyphen, a digit or a block unit: 七五番地二十一) become ASCII digits; those
+ * inside place names (六本木, 八丁堀, 三鷹) stay, since nothing there is ever written in digits. */
 static int fold_numerals(const cps *in, cps *out)
 {
     for (size_t i = 0; i < in->len;) {
@@ -242,6 +242,7 @@ static int fold_numerals(const cps *in, cps *out)
         bool is_number = is_town_unit_at(in, e) || is_block_unit_at(in, e) ||
                          (e < in->len && (in->v[e] == '-' || is_digit(in->v[e]))) || is_no ||
                          (i > 0 && (in->v[i - 1] == '-' || is_digit(in->v[i - 1]))) ||
+                         is_block_unit_end(in, i) ||
                          (i > 1 && (in->v[i - 1] == 0x306E || in->v[i - 1] == 0x30CE) &&
                           (is_digit(in->v[i - 2]) || is_block_unit_end(in, i - 1)));
         if (!is_number) {

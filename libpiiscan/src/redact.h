@@ -85,8 +85,8 @@ int pii_token_init(void);
 /** The token key derived from the caller's key material. */
 void pii_token_key(const unsigned char *material, size_t len,
                    unsigned char key[PII_TOKEN_KEY_BYTES]);
-/** Writes the token of canonical value v[0..n) (pii_canonical) as ASCII to out (PII_TOKEN_MAX_CHARS room);
- *  returns its length. */
+/** Writes the token of canonical value v[0..n) (pii_canonical) as ASCII to out
+ *  (PII_TOKEN_MAX_CHARS room); returns its length. */
 size_t pii_token_text(const unsigned char key[PII_TOKEN_KEY_BYTES], piiscan_type type,
                       const unsigned char *v, size_t n, char *out);
 /** Appends ASCII text[0..n) in `enc`. */

@@ -52,6 +52,8 @@ static struct same_case same_cases[] = {
      "港区六本木1-2-3", "港区六本木1-2-3"},
     {"address 番地の", PIISCAN_TYPE_ADDRESS, "東近江市八日市町一二三番地の四",
      "東近江市八日市町123-4", "東近江市八日市町123-4"},
+    {"address number after 番地 in kanji", PIISCAN_TYPE_ADDRESS, "三宮町七五番地二十一",
+     "三宮町75番地21", "三宮町75-21"},
     {"address with 二十三", PIISCAN_TYPE_ADDRESS, "中野区中央二丁目二十三番", "中野区中央2-23",
      "中野区中央2-23"},
     {"address building named two ways, same room", PIISCAN_TYPE_ADDRESS,
@@ -95,6 +97,7 @@ static struct other_case other_cases[] = {
      "港区六本木1-2-3 コーポ森102"},
     {"another block", PIISCAN_TYPE_ADDRESS, "港区六本木一丁目二番三号", "港区六本木1-2-4"},
     {"place names keep their numerals", PIISCAN_TYPE_ADDRESS, "港区六本木1-2-3", "港区6本木1-2-3"},
+    {"another number after 番地", PIISCAN_TYPE_ADDRESS, "三宮町七五番地二十一", "三宮町75番地22"},
     {"another phone", PIISCAN_TYPE_PHONE, "03-1234-5678", "03-1234-5679"},
 };
 
