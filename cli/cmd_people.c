@@ -382,13 +382,38 @@ static void mention_done(struct people *p, const struct value *v, size_t nv)
         print_value(p, &v[i]);
 }
 
-/* Whether item b continues the value that item a ends: adjacent columns of one split value
- * (名字 + 名前, 電話番号1-3, 郵便番号1-2). Addresses are joined by record_done. */
-static bool is_continued(const struct item *a, const struct item *b)
+/* Whether item b is in the column right after item a, with the same type. */
+static bool is_next_column(const struct item *a, const struct item *b)
 {
-    if (a->type != b->type || a->kind != b->kind || a->column == 0 || b->column != a->column + 1)
-        return false;
-    return a->type == PIISCAN_TYPE_NAME || (a->is_split_part && b->is_split_part);
+    return a->type == b->type && a->column > 0 && b->column == a->column + 1;
+}
+
+/* Which items join the item after them into one value (is_joined[i]: i joins i + 1). A
+ * number split over columns joins all its parts (電話番号1-3, 郵便番号1-2). Names in a run of
+ * adjacent columns: four are surname, given name and their readings (竹内 あおい タケウチ アオイ:
+ * a hiragana given name is still part of the written name), paired; otherwise two adjacent
+ * names of one kind (written, reading) are one name, and a written name beside a reading
+ * (山田 太郎, ﾔﾏﾀﾞ ﾀﾛｳ) stays two. Addresses are joined by record_done. */
+static void mark_joins(const struct item *v, size_t n, bool *is_joined)
+{
+    for (size_t i = 0; i < n; i++)
+        is_joined[i] = i + 1 < n && is_next_column(&v[i], &v[i + 1]) &&
+                       v[i].type != PIISCAN_TYPE_NAME && v[i].is_split_part &&
+                       v[i + 1].is_split_part;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (v[i].type == PIISCAN_TYPE_NAME && e < n && is_next_column(&v[e - 1], &v[e]))
+            e++;
+        if (v[i].type == PIISCAN_TYPE_NAME && e - i == 4) {
+            is_joined[i] = is_joined[i + 2] = true;
+        } else if (v[i].type == PIISCAN_TYPE_NAME) {
+            for (size_t k = i; k + 1 < e; k++) {
+                bool is_pair = v[k].kind == v[k + 1].kind && (k == i || !is_joined[k - 1]);
+                is_joined[k] = is_pair;
+            }
+        }
+        i = e;
+    }
 }
 
 static bool has_digit(const char *s, size_t n)
@@ -428,18 +453,20 @@ static void record_done(struct people *p)
         return;
     }
     struct value *vals = calloc(p->nitems, sizeof *vals);
+    bool *is_joined = calloc(p->nitems, sizeof *is_joined);
     size_t nv = 0;
-    if (vals == NULL) {
+    if (vals == NULL || is_joined == NULL) {
         p->is_out_of_memory = true;
         goto done;
     }
+    mark_joins(p->items, p->nitems, is_joined);
     for (size_t i = 0; i < p->nitems; i++) {
         const struct item *it = &p->items[i];
         const char *text = p->arena + it->text;
         /* The value this item continues: the last one for a split name or number; for an
          * address, the last value other than postal codes and the like, if an address. */
         struct value *to = NULL;
-        if (nv > 0 && is_continued(&p->items[vals[nv - 1].last], it))
+        if (nv > 0 && i > 0 && is_joined[i - 1] && vals[nv - 1].last == i - 1)
             to = &vals[nv - 1];
         for (size_t k = nv; to == NULL && it->kind == K_ADDRESS && k > 0; k--) {
             if (vals[k - 1].kind == K_ADDRESS)
@@ -456,6 +483,8 @@ static void record_done(struct people *p)
             p->is_out_of_memory = true;
             goto done;
         }
+        if (it->type == PIISCAN_TYPE_NAME)
+            to->kind = kind_of(it->type, to->text, to->len); /* 竹内 + あおい is written */
     }
     /* A kind of value seen again starts the next person's mention. */
     size_t start = 0;
@@ -474,6 +503,7 @@ done:
     for (size_t i = 0; i < nv; i++)
         free(vals[i].text);
     free(vals);
+    free(is_joined);
     p->nitems = 0;
     p->arena_len = 0;
     p->has_record = false;
