@@ -44,6 +44,45 @@ int cmd_scan(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
+/* cmd_people.c                                                                               */
+
+int cmd_people(int argc, char **argv);
+
+/* ------------------------------------------------------------------------------------------ */
+/* fingerprint.c: key files, the site key and the fingerprints of found values               */
+
+/** Reads a key file that only its owner can read (a regular file, no group or other
+ *  permission bits, min_bytes to 1 MiB); `risk` says in the refusal what an open key allows.
+ *  On success *out (freed with key_free) and *out_len; else says why and returns -1. */
+int key_file_read(const char *path, size_t min_bytes, const char *risk, unsigned char **out,
+                  size_t *out_len);
+/** Wipes and frees a key read by key_file_read; NULL does nothing. */
+void key_free(unsigned char *key, size_t len);
+
+/** The key of the fingerprints. */
+struct site_key {
+    unsigned char bytes[PIISCAN_FINGERPRINT_KEY_MAX_BYTES];
+    size_t len;
+};
+
+#define FINGERPRINT_HEX_CHARS (2 * PIISCAN_FINGERPRINT_BYTES)
+
+/** Loads the site key from option_path (--key-file; NULL when not given), else from
+ *  $PIISCAN_KEY_FILE, else from ${XDG_CONFIG_HOME:-$HOME/.config}/piiscan/site.key. A
+ *  missing key at the last two is made (32 random bytes, 0600, directories 0700), and
+ *  standard error says so; one named by --key-file must exist. Refused like redact's key
+ *  file when group or others may read it. Says why and returns -1 on failure. */
+int site_key_load(const char *option_path, struct site_key *out);
+/** Wipes the key from memory. */
+void site_key_wipe(struct site_key *k);
+/** The fingerprint of a found value under the site key, in lower-case hex (NUL-terminated).
+ *  Safe from any thread (the key is only read). PIISCAN_OK, or the error of
+ *  piiscan_fingerprint(): PIISCAN_ERR_INVALID for a value that identifies no one (nothing of
+ *  it is left in its canonical form), in which case it has no fingerprint. */
+int fingerprint_hex(const struct site_key *k, piiscan_type type, const char *text, size_t len,
+                    char out[FINGERPRINT_HEX_CHARS + 1]);
+
+/* ------------------------------------------------------------------------------------------ */
 /* walk.c: the files to scan, from the paths on the command line                              */
 
 /** What the walk found. A non-zero return from any callback stops the walk, which then
@@ -106,9 +145,6 @@ size_t utf8_valid_len(const unsigned char *s, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* allow.c: values that are not personal data (the config file's [allow] rules)              */
-
-/* Hex digits of a finding's keyed fingerprint, as --fingerprints reports it. */
-#define FINGERPRINT_HEX_CHARS 32
 
 /** Rules that leave a finding out of the report: a value (compared in canonical form: a phone
  *  number's national digits, an e-mail address in lower case ...), a PCRE2 pattern (matched

@@ -38,7 +38,6 @@
 #include "output.h"
 
 #define KEY_MIN_BYTES 32
-#define KEY_MAX_BYTES (1 << 20)
 #define TEMP_TRIES    64
 
 static const char usage_text[] =
@@ -193,65 +192,16 @@ static int parse_mask_char(const char *arg, bool is_wide, piiscan_redact_options
  * where every user of the machine can see it in the process list. */
 static int read_key_file(const char *path, piiscan_redact_options *ro)
 {
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        cli_message(path, "cannot open the key file: %s", strerror(errno));
-        return -1;
-    }
-    int status = -1;
     unsigned char *key = NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0) {
-        cli_message(path, "%s", strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        cli_message(path, "the key file is not a regular file");
-        goto done;
-    }
-    if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        cli_message(path,
-                    "the key file is open to group or others (mode %04o): whoever reads it "
-                    "can undo the tokens; chmod 600 %s",
-                    (unsigned)(sb.st_mode & 07777), path);
-        goto done;
-    }
-    if (sb.st_size < KEY_MIN_BYTES || sb.st_size > KEY_MAX_BYTES) {
-        cli_message(path,
-                    "the key file must hold %d bytes to 1 MiB, it holds %lld; make one with "
-                    "head -c 32 /dev/urandom > KEY && chmod 600 KEY",
-                    KEY_MIN_BYTES, (long long)sb.st_size);
-        goto done;
-    }
-    size_t len = (size_t)sb.st_size;
-    key = malloc(len);
-    if (key == NULL) {
-        cli_message(NULL, "%s", strerror(ENOMEM));
-        goto done;
-    }
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, key + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            cli_message(path, "cannot read the key file: %s",
-                        n < 0 ? strerror(errno) : "it became shorter");
-            goto done;
-        }
-        got += (size_t)n;
-    }
+    size_t len = 0;
+    if (key_file_read(path, KEY_MIN_BYTES, "whoever reads it can undo the tokens", &key, &len) != 0)
+        return -1;
+    int status = 0;
     if (piiscan_redact_options_set_token_key(ro, key, len) != PIISCAN_OK) {
         cli_message(NULL, "%s", strerror(ENOMEM));
-        goto done;
+        status = -1;
     }
-    status = 0;
-done:
-    if (key != NULL) {
-        memset(key, 0, (size_t)sb.st_size);
-        free(key);
-    }
-    close(fd);
+    key_free(key, len);
     return status;
 }
 

@@ -53,6 +53,12 @@ static const char help_text[] =
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
     "                            its findings\n"
+    "      --fingerprints        give each finding the keyed fingerprint of its\n"
+    "                            value (jsonl, json, sarif): equal values, however\n"
+    "                            written, have equal fingerprints\n"
+    "      --key-file=FILE       the site key of the fingerprints (default:\n"
+    "                            $PIISCAN_KEY_FILE, else ~/.config/piiscan/site.key,\n"
+    "                            made on first use)\n"
     "      --baseline=FILE       report only findings that are not in FILE, an\n"
     "                            earlier report made with --format json\n"
     "                            --fingerprints (or jsonl); exit 0 when nothing\n"
@@ -79,6 +85,8 @@ enum {
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
+    OPT_FINGERPRINTS,
+    OPT_KEY_FILE,
     OPT_BASELINE,
     OPT_CONFIG,
     OPT_NO_CONFIG,
@@ -93,6 +101,8 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"fingerprints", no_argument, NULL, OPT_FINGERPRINTS},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
@@ -120,6 +130,7 @@ struct scan {
      * config of a file's command-line path allows, and those in the baseline. */
     const struct config_set *configs;
     const struct baseline *baseline; /* --baseline; NULL without */
+    const struct site_key *key;      /* computing fingerprints; NULL: none */
     size_t root;                     /* the command-line path being walked */
 };
 
@@ -180,7 +191,10 @@ static int on_finding(const piiscan_finding *f, void *user)
 {
     struct worker *wk = user;
     const struct scan *s = wk->s;
+    char hex[FINGERPRINT_HEX_CHARS + 1];
     const char *fingerprint = NULL;
+    if (s->key != NULL && fingerprint_hex(s->key, f->type, f->text, f->text_len, hex) == 0)
+        fingerprint = hex;
     if (is_suppressed(wk, f, fingerprint)) {
         wk->fs.suppressed++;
         return 0;
@@ -201,8 +215,10 @@ static int on_finding(const piiscan_finding *f, void *user)
         wk->is_stopped = true;
         return 1;
     }
-    const struct output_finding of =
+    struct output_finding of =
         output_finding_of(job_path(wk->job), f, masked, s->out.is_showing_values);
+    if (s->out.has_fingerprints)
+        of.fingerprint = fingerprint;
     int rc = job_finding(wk->job, &of);
     free(masked);
     if (rc != 0) {
@@ -450,6 +466,8 @@ int cmd_scan(int argc, char **argv)
     struct config_set *configs = NULL;
     const char *baseline_path = NULL;
     const char *config_path = NULL;
+    const char *key_path = NULL;
+    struct site_key key = {0};
     bool is_config_lookup = true;
     char why[1024];
     int status = EXIT_TROUBLE;
@@ -481,6 +499,12 @@ int cmd_scan(int argc, char **argv)
             break;
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
+            break;
+        case OPT_FINGERPRINTS:
+            s.out.has_fingerprints = true;
+            break;
+        case OPT_KEY_FILE:
+            key_path = optarg;
             break;
         case OPT_BASELINE:
             baseline_path = optarg;
@@ -541,6 +565,12 @@ int cmd_scan(int argc, char **argv)
         }
         s.baseline = baseline;
     }
+    /* Baselines and fingerprint rules match by fingerprint: the key is needed for them too. */
+    if (s.out.has_fingerprints || baseline != NULL || config_set_has_fingerprints(configs)) {
+        if (site_key_load(key_path, &key) != 0)
+            goto done;
+        s.key = &key;
+    }
     piiscan_error err = {0};
     int rc = piiscan_scanner_new(opt, &sc, &err);
     if (rc != PIISCAN_OK) {
@@ -557,6 +587,7 @@ int cmd_scan(int argc, char **argv)
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    site_key_wipe(&key);
     baseline_free(baseline);
     config_set_free(configs);
     piiscan_scanner_free(sc);

@@ -25,6 +25,7 @@ static const struct command {
 } commands[] = {
     {"scan", cmd_scan, "report findings"},
     {"redact", cmd_redact, "replace findings in place or in a copy"},
+    {"people", cmd_people, "count the distinct people whose data the files hold"},
     {"help", cmd_help, "show the help of a command"},
 };
 

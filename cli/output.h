@@ -27,6 +27,7 @@ struct output {
     const char *path;       /* -o FILE; NULL for standard output */
     bool is_showing_values; /* --show-values: the value as found, beside the mask */
     bool is_summary_only;   /* --summary: file_begin/file_end only */
+    bool has_fingerprints;  /* --fingerprints: output_finding.fingerprint is set */
     void *state;            /* the format's own, from begin to end */
 };
 

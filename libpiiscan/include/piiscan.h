@@ -266,6 +266,55 @@ PIISCAN_API const piiscan_stats *piiscan_stream_stats(const piiscan_stream *st);
 PIISCAN_API void piiscan_stream_free(piiscan_stream *st);
 
 /* ---------------------------------------------------------------------------------------- */
+/* Canonical values and keyed fingerprints                                                    */
+/*
+ * A value found in one export is often typed differently in another: full-width digits, +81,
+ * a hiragana reading, kanji numerals. The canonical form is one spelling per value, and a
+ * fingerprint is a keyed hash of it, so that the same person's values can be counted and
+ * linked across files without keeping the values. Both are pure functions of their
+ * arguments: safe from any thread, the same in every program that links the library.
+ */
+
+/** Bytes of a fingerprint. */
+#define PIISCAN_FINGERPRINT_BYTES 16
+/** Length of a fingerprint key, in bytes (BLAKE2b's key sizes). */
+#define PIISCAN_FINGERPRINT_KEY_MIN_BYTES 16
+#define PIISCAN_FINGERPRINT_KEY_MAX_BYTES 64
+
+/** Writes the canonical form of a found value (decoded UTF-8 text[0..len), as
+ *  piiscan_finding.text gives it) to out as NUL-terminated UTF-8, and its length (without the
+ *  NUL) to *out_len. For every type: full-width ASCII, half-width katakana and dash
+ *  look-alikes are folded as for matching. Then:
+ *    phone: the national digits (+81 3 1234 5678, 03(1234)5678, ０３－１２３４－５６７８ give
+ *           0312345678); postal code, My Number, card: the digits;
+ *    email: spaces removed, ASCII lower-cased;
+ *    name:  spaces and ・ removed, hiragana as katakana, romaji lower-cased, a trailing 様 殿
+ *           さま さん removed; a kanji form and its kana reading stay two values;
+ *    address: spaces and 〒 removed, ヶ ヵ as ケ カ; the prefecture left out when a
+ *           municipality follows it (split exports do not report a prefecture column);
+ *           kanji numerals of numbers as digits (二十三 = 23); from the first number that is
+ *           not part of the town's name (北10条 is) on, only the numbers, joined by '-':
+ *           東京都港区六本木一丁目二番三号, 港区六本木1-2-3 and 港区六本木１丁目２－３ all give
+ *           港区六本木1-2-3; a building's name is left out, its room number kept (-101).
+ *  The form is never longer than 2 * len + 1 bytes. PIISCAN_ERR_LIMIT when out has fewer
+ *  than *out_len + 1 bytes (nothing is written; *out_len says how many are needed);
+ *  PIISCAN_ERR_INVALID for an unknown type or NULL pointers; PIISCAN_ERR_NOMEM. */
+PIISCAN_API int piiscan_value_canonical(piiscan_type type, const char *text, size_t len, char *out,
+                                        size_t size, size_t *out_len);
+
+/** The keyed fingerprint of a found value: BLAKE2b-128 keyed by `key` (key_len from
+ *  PIISCAN_FINGERPRINT_KEY_MIN_BYTES to _MAX_BYTES; use random bytes kept secret: whoever has
+ *  the key can test guesses of a value), personalised "piiscan-fp-v1", over "TYPE:CANONICAL"
+ *  (TYPE as piiscan_type_name() gives it, CANONICAL as piiscan_value_canonical()). Equal
+ *  canonical forms give equal fingerprints under one key; another key gives unrelated ones.
+ *  Writes PIISCAN_FINGERPRINT_BYTES to out. PIISCAN_ERR_INVALID for a bad key length, an
+ *  unknown type, NULL pointers, or a value whose canonical form is empty (it identifies no
+ *  one); PIISCAN_ERR_INTERNAL when libsodium cannot start; PIISCAN_ERR_NOMEM. */
+PIISCAN_API int piiscan_fingerprint(const unsigned char *key, size_t key_len, piiscan_type type,
+                                    const char *text, size_t len,
+                                    unsigned char out[PIISCAN_FINGERPRINT_BYTES]);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Redaction                                                                                  */
 /*
  * Outline of a redaction (each step after a scanner exists, as for a scan):
@@ -303,10 +352,10 @@ typedef enum piiscan_mask {
     /* The span becomes a keyed pseudonym, TAG_ then 16 of the letters bdfghjklmnpqrstw (64
      * bits of keyed BLAKE2b, four bits a letter): PHN_ (phone), EML_ (e-mail), PSTL_ (postal
      * code), MNB_ (My Number), CRD_ (card), NM_ (name), ADR_ (address). The hash is over the
-     * normalised value (a phone number's national digits, a lower-cased e-mail address, the
-     * digits of a postal code, My Number or card number, and other values with full-width
-     * forms folded and spaces removed), so the same value gives the same token in every file
-     * and every encoding, and records can still be joined. Letters only, no digits and no
+     * canonical value (piiscan_value_canonical(): a phone number's national digits, a
+     * lower-cased e-mail address, a name without spaces, an address with its numbers as
+     * digits), so the same value gives the same token in every file, every encoding and
+     * every spelling, and records can still be joined. Letters only, no digits and no
      * word the column headers or keywords know: a token never looks like a number or context
      * to a later scan. Display width is not kept. Needs
      * piiscan_redact_options_set_token_key(). */
@@ -337,9 +386,10 @@ PIISCAN_API int piiscan_redact_options_set_mask_chars(piiscan_redact_options *ro
 /** The secret of PIISCAN_MASK_TOKEN: at least 32 bytes, at most 1 MiB, copied (the options
  *  and the redactor wipe their copies when freed). The hashing key is BLAKE2b-256 of these
  *  bytes (keyed with the label "piiscan token key v1"), so any length gives a full-strength
- *  key; a token is the first 8 bytes of BLAKE2b-128 under that key over "TYPE:VALUE", TYPE as
- *  piiscan_type_name() gives it. Keep the key out of command lines and logs: whoever has it
- *  can test guesses of a value against its token. PIISCAN_ERR_INVALID, PIISCAN_ERR_NOMEM. */
+ *  key; a token is the first 8 bytes of BLAKE2b-128 under that key over "TYPE:CANONICAL",
+ *  TYPE as piiscan_type_name() gives it, CANONICAL as piiscan_value_canonical(). Keep the
+ *  key out of command lines and logs: whoever has it can test guesses of a value against its
+ *  token. PIISCAN_ERR_INVALID, PIISCAN_ERR_NOMEM. */
 PIISCAN_API int piiscan_redact_options_set_token_key(piiscan_redact_options *ro,
                                                      const unsigned char *key, size_t len);
 

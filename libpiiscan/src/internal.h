@@ -69,6 +69,17 @@ void pii_text_consume(pii_text *t, size_t n);
 void pii_text_clear(pii_text *t);
 void pii_text_free(pii_text *t);
 
+/** A growable byte buffer (redact.c). */
+typedef struct pii_bytes {
+    unsigned char *data;
+    size_t len;
+    size_t cap;
+} pii_bytes;
+
+int pii_bytes_reserve(pii_bytes *b, size_t extra);
+int pii_bytes_put(pii_bytes *b, const void *p, size_t n);
+void pii_bytes_free(pii_bytes *b);
+
 /** Writes the UTF-8 form of cp to out (4 bytes room); returns its length. */
 size_t pii_utf8_put(uint32_t cp, char *out);
 /** Decodes one UTF-8 character of s[0..n); returns its length (1 for an invalid byte, with
@@ -175,6 +186,14 @@ struct pii_survey pii_survey(const char *s, size_t n);
 
 /** True when decoded text s[0..n) holds the marker "piiscan:allow". */
 bool pii_marker_in(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* canonical.c: one spelling per value, for keys that must not depend on how it was typed     */
+
+/** The canonical form of decoded UTF-8 text[0..len) of `type`, as piiscan_value_canonical()
+ *  documents it, into out (cleared first). scratch is working space. PIISCAN_ERR_NOMEM. */
+int pii_canonical(piiscan_type type, const char *text, size_t len, pii_text *scratch,
+                  pii_bytes *out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* column.c: what a column header or a keyword means                                           */

@@ -613,7 +613,7 @@ static int replace(piiscan_redactor *rd, edit *e)
         if (rc != PIISCAN_OK)
             return rc;
     }
-    rc = pii_token_normalize(e->type, rd->decoded.data, rd->decoded.len, &rd->norm, &rd->value);
+    rc = pii_canonical(e->type, rd->decoded.data, rd->decoded.len, &rd->norm, &rd->value);
     if (rc != PIISCAN_OK)
         return rc;
     char token[PII_TOKEN_MAX_CHARS];

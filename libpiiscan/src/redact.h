@@ -21,17 +21,6 @@
 /* "PSTL_" and 16 letters, with room to spare. */
 #define PII_TOKEN_MAX_CHARS 32
 
-/** A growable byte buffer. */
-typedef struct pii_bytes {
-    unsigned char *data;
-    size_t len;
-    size_t cap;
-} pii_bytes;
-
-int pii_bytes_reserve(pii_bytes *b, size_t extra);
-int pii_bytes_put(pii_bytes *b, const void *p, size_t n);
-void pii_bytes_free(pii_bytes *b);
-
 /** One character of a span: where its original bytes are and what it decodes to. */
 typedef struct pii_char {
     size_t at; /* offset of its first byte in the span */
@@ -96,12 +85,8 @@ int pii_token_init(void);
 /** The token key derived from the caller's key material. */
 void pii_token_key(const unsigned char *material, size_t len,
                    unsigned char key[PII_TOKEN_KEY_BYTES]);
-/** The value the token is computed from: decoded UTF-8 text[0..len) normalised for `type`
- *  (see PIISCAN_MASK_TOKEN). scratch is working space. */
-int pii_token_normalize(piiscan_type type, const char *text, size_t len, pii_text *scratch,
-                        pii_bytes *out);
-/** Writes the token of normalised value v[0..n) as ASCII to out (PII_TOKEN_MAX_CHARS room);
- *  returns its length. */
+/** Writes the token of canonical value v[0..n) (pii_canonical) as ASCII to out
+ *  (PII_TOKEN_MAX_CHARS room); returns its length. */
 size_t pii_token_text(const unsigned char key[PII_TOKEN_KEY_BYTES], piiscan_type type,
                       const unsigned char *v, size_t n, char *out);
 /** Appends ASCII text[0..n) in `enc`. */

@@ -4,11 +4,12 @@
  * encoding, and nobody without the key can tell which value a token stands for.
  *
  * token = TAG "_" 16 letters, the first 64 bits of keyed BLAKE2b (libsodium's
- * crypto_generichash) over "type:normalised value", four bits a letter. A token holds no
- * digit, so a later scan never reads one as a phone number or postal code, and no character
- * that a delimiter, quote or formula could be made of. Nor does it hold a word that the
- * column headers or context keywords of dict/ know (phone, mail, postal, card, tel, zip,
- * name ...): the tags are such abbreviations and the letters are consonants without c, v, x,
+ * crypto_generichash) over "type:canonical value" (canonical.c: the same person gives the
+ * same token whatever the spelling, so redacted exports still join), four bits a letter. A
+ * token holds no digit, so a later scan never reads one as a phone number or postal code,
+ * and no character that a delimiter, quote or formula could be made of. Nor does it hold a
+ * word that the column headers or context keywords of dict/ know (phone, mail, postal, card, tel,
+ * zip, name ...): the tags are such abbreviations and the letters are consonants without c, v, x,
  * y, z, so a token cannot make a header of a data row or a keyword for a value beside it.
  * Leaves out: where tokens go (redact.c). 64 bits keep accidental collisions unlikely below
  * a few hundred million distinct values.
@@ -58,54 +59,6 @@ static const char *tag(piiscan_type type)
     default:
         return "PRS";
     }
-}
-
-static bool is_number_type(piiscan_type type)
-{
-    return type == PIISCAN_TYPE_PHONE || type == PIISCAN_TYPE_POSTAL_CODE ||
-           type == PIISCAN_TYPE_MY_NUMBER || type == PIISCAN_TYPE_CREDIT_CARD;
-}
-
-int pii_token_normalize(piiscan_type type, const char *text, size_t len, pii_text *scratch,
-                        pii_bytes *out)
-{
-    out->len = 0;
-    /* Full-width digits and letters fold to ASCII, half-width kana to full-width, dashes
-     * to '-': the widths a value was typed in do not make another person. */
-    int rc = pii_normalize(text, len, scratch);
-    if (rc != PIISCAN_OK)
-        return rc;
-    const char *s = scratch->data;
-    size_t n = scratch->len;
-    if (is_number_type(type)) {
-        size_t i = 0;
-        while (i < n && s[i] == ' ')
-            i++;
-        bool is_plus = i < n && s[i] == '+';
-        size_t first = out->len;
-        for (size_t k = 0; k < n; k++) {
-            if (s[k] >= '0' && s[k] <= '9' && (rc = pii_bytes_put(out, &s[k], 1)) != PIISCAN_OK)
-                return rc;
-        }
-        /* +81 90-1234-5678 is 090-1234-5678: the national form, with the trunk 0. */
-        if (type == PIISCAN_TYPE_PHONE && is_plus && out->len - first >= 2 &&
-            memcmp(out->data + first, "81", 2) == 0) {
-            out->data[first] = '0';
-            memmove(out->data + first + 1, out->data + first + 2, out->len - first - 2);
-            out->len--;
-        }
-        return PIISCAN_OK;
-    }
-    for (size_t k = 0; k < n; k++) {
-        char c = s[k];
-        if (c == ' ' || c == '\t')
-            continue;
-        if (type == PIISCAN_TYPE_EMAIL && c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((rc = pii_bytes_put(out, &c, 1)) != PIISCAN_OK)
-            return rc;
-    }
-    return PIISCAN_OK;
 }
 
 size_t pii_token_text(const unsigned char key[PII_TOKEN_KEY_BYTES], piiscan_type type,

@@ -41,6 +41,12 @@ cases_dir="$PIISCAN_SRCDIR/tests/cli/cases"
 work=$(mktemp -d "${TMPDIR:-/tmp}/piiscan-cli.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
 trap 'exit 99' HUP INT TERM
+# The site key made on first use goes to $HOME/.config: a home of the run's own keeps the
+# user's real key out of the tests, and the tests' keys out of the user's home.
+HOME=$work/home
+XDG_CONFIG_HOME=
+unset XDG_CONFIG_HOME PIISCAN_KEY_FILE
+export HOME
 
 passed=0
 failed=0
