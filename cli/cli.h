@@ -44,6 +44,11 @@ int cmd_scan(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
+/* cmd_state.c (the state file itself: state.h; the progress line: progress.h)               */
+
+int cmd_state(int argc, char **argv);
+
+/* ------------------------------------------------------------------------------------------ */
 /* walk.c: the files to scan, from the paths on the command line                              */
 
 /** What the walk found. A non-zero return from any callback stops the walk, which then

@@ -22,6 +22,8 @@
 
 #include "cli.h"
 #include "output.h"
+#include "progress.h"
+#include "state.h"
 
 #define STDOUT_BUFFER_BYTES (64 * 1024)
 
@@ -52,13 +54,21 @@ static const char help_text[] =
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
     "                            its findings\n"
+    "      --state=FILE          keep the state of sweeps in FILE (a database,\n"
+    "                            made when missing): files unchanged since the\n"
+    "                            last sweep are not read again, their stored\n"
+    "                            counts stand for them; see 'piiscan state'\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
     "  -h, --help                print this help and exit\n"
     "\n"
-    "Exit status: 0 if nothing was found, 1 if personal data was found, 2 if a\n"
-    "file could not be scanned or the command line is wrong.\n";
+    "On a terminal, a progress line (files, MB, MB/s, ETA) is shown on standard\n"
+    "error, except with -q.\n"
+    "\n"
+    "Exit status: 0 if nothing was found, 1 if personal data was found (also in\n"
+    "files unchanged since the last sweep), 2 if a file could not be scanned,\n"
+    "the state file could not be used, or the command line is wrong.\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -68,6 +78,7 @@ enum {
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
+    OPT_STATE,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +89,7 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"state", required_argument, NULL, OPT_STATE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -99,6 +111,16 @@ struct scan {
     bool is_trouble; /* some file could not be scanned */
     bool is_out_of_memory;
     int write_errno; /* non-zero once standard output failed: the sweep stops */
+    /* --state and the progress line */
+    struct state *state;
+    struct state_file sf; /* of the file being scanned, when has_sf */
+    bool has_sf;
+    bool is_walk_error;  /* the file being finished is a path the walk could not look at */
+    int fd;              /* of the file being scanned; -1 when none */
+    uint64_t file_bytes; /* its size, for the progress line */
+    struct progress *progress;
+    bool is_report_on_terminal;
+    const char *rules[4]; /* --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
 static int usage_error(void)
@@ -121,6 +143,21 @@ static int parse_format(const char *arg, const struct output_ops **out)
 
 /* ------------------------------------------------------------------------------------------ */
 /* The sweep                                                                                  */
+
+/* The report shares the terminal with the progress line only when it goes to one. */
+static void report_pause(const struct scan *s)
+{
+    if (s->is_report_on_terminal)
+        progress_pause();
+}
+
+static void report_resume(const struct scan *s)
+{
+    if (s->is_report_on_terminal) {
+        fflush(s->out.fp);
+        progress_resume();
+    }
+}
 
 /* The library's callback. A non-zero return stops the current file (the library then
  * returns PIISCAN_ERR_ABORTED), which only happens when the report cannot go on. */
@@ -145,7 +182,9 @@ static int on_finding(const piiscan_finding *f, void *user)
     }
     const struct output_finding of =
         output_finding_of(s->path, f, masked, s->out.is_showing_values);
+    report_pause(s);
     s->ops->finding(&s->out, &of);
+    report_resume(s);
     free(masked);
     if (ferror(s->out.fp)) {
         s->write_errno = errno != 0 ? errno : EIO;
@@ -160,6 +199,7 @@ static void file_start(struct scan *s, const char *path)
     memset(&s->fs, 0, sizeof s->fs);
     s->fs.path = path;
     s->last_record = 0;
+    progress_file_found(s->progress, s->file_bytes);
     if (!s->is_quiet)
         s->ops->file_begin(&s->out, path);
 }
@@ -186,8 +226,19 @@ static void file_finish(struct scan *s, enum file_status status, const char *rea
     s->fs.status = status;
     s->fs.reason = reason;
     totals_add(&s->totals, &s->fs);
-    if (!s->is_quiet)
+    if (!s->is_quiet) {
+        report_pause(s);
         s->ops->file_end(&s->out, &s->fs);
+        report_resume(s);
+    }
+    /* An unchanged file that held personal data still does: the sweep says so (exit 1). */
+    if (status == FILE_UNCHANGED && s->fs.findings > 0)
+        s->is_found = true;
+    if (s->state != NULL && !s->is_walk_error)
+        state_file_record(s->state, s->fs.path, s->has_sf ? &s->sf : NULL, s->fd, &s->fs);
+    progress_file_done(s->progress, s->file_bytes);
+    s->has_sf = false;
+    s->file_bytes = 0;
     s->path = NULL;
 }
 
@@ -204,7 +255,15 @@ static int file_failed(struct scan *s, const char *path, const char *reason)
 
 static int on_walk_error(void *user, const char *path, int errnum)
 {
-    return file_failed(user, path, strerror(errnum));
+    struct scan *s = user;
+    /* Maybe a directory: what the state has under it is kept, not taken for deleted, and
+     * no file of its name is recorded. */
+    if (s->state != NULL)
+        state_walk_failed(s->state, path);
+    s->is_walk_error = true;
+    file_failed(s, path, strerror(errnum));
+    s->is_walk_error = false;
+    return 0;
 }
 
 static int on_skip(void *user, const char *path, const char *reason)
@@ -235,19 +294,24 @@ static void describe_error(const piiscan_error *e, int rc, char *buf, size_t siz
     snprintf(buf, size, "%s%s", text, line);
 }
 
-static int on_file(void *user, const char *path, bool is_named)
+/* Scans the file open on fd (or standard input), unless the state says it is unchanged. */
+static int scan_file(struct scan *s, const char *path, int fd, bool is_stdin)
 {
-    struct scan *s = user;
-    bool is_stdin = is_named && strcmp(path, "-") == 0;
-    int fd = 0;
-    if (!is_stdin) {
-        /* O_NOFOLLOW: a file met in a directory may have been replaced by a link since. */
-        int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_named ? 0 : O_NOFOLLOW);
-        fd = open(path, flags);
-        if (fd < 0 && errno == ELOOP && !is_named)
-            return on_skip(s, path, "symbolic link");
-        if (fd < 0)
-            return file_failed(s, path, strerror(errno));
+    if (!is_stdin && s->state != NULL) {
+        /* On a state error the file is scanned all the same; the error is said once. */
+        state_file_check(s->state, path, fd, &s->sf);
+        s->has_sf = true;
+        s->file_bytes = (uint64_t)s->sf.sb.st_size;
+        if (s->sf.is_unchanged) {
+            file_start(s, path);
+            s->fs = s->sf.summary;
+            file_finish(s, FILE_UNCHANGED, NULL);
+            return 0;
+        }
+    } else if (!is_stdin) {
+        struct stat sb;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+            s->file_bytes = (uint64_t)sb.st_size;
     }
     const piiscan_source src = {
         .name = path,
@@ -264,8 +328,6 @@ static int on_file(void *user, const char *path, bool is_named)
         s->fs.records = stats->records;
         s->fs.decode_errors = stats->decode_errors;
     }
-    if (!is_stdin)
-        close(fd);
     if (s->write_errno != 0 || s->is_out_of_memory)
         return -1;
     if (rc < 0) {
@@ -284,25 +346,55 @@ static int on_file(void *user, const char *path, bool is_named)
     return 0;
 }
 
+static int on_file(void *user, const char *path, bool is_named)
+{
+    struct scan *s = user;
+    bool is_stdin = is_named && strcmp(path, "-") == 0;
+    int fd = 0;
+    if (!is_stdin) {
+        /* O_NOFOLLOW: a file met in a directory may have been replaced by a link since. */
+        int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_named ? 0 : O_NOFOLLOW);
+        fd = open(path, flags);
+        if (fd < 0 && errno == ELOOP && !is_named)
+            return on_skip(s, path, "symbolic link");
+        if (fd < 0)
+            return file_failed(s, path, strerror(errno));
+        s->fd = fd; /* open until the file is recorded in the state */
+    }
+    int rc = scan_file(s, path, fd, is_stdin);
+    if (!is_stdin)
+        close(fd);
+    s->fd = -1;
+    return rc;
+}
+
 static const struct walk_ops walk_ops = {
     .file = on_file,
     .error = on_walk_error,
     .skip = on_skip,
 };
 
-static int sweep(struct scan *s, char **paths, int npaths)
+static int walk_and_report(struct scan *s, char **paths, int npaths, bool *is_complete)
 {
+    *is_complete = false;
     if (!s->is_quiet && s->ops->begin(&s->out) != 0) {
         cli_message(s->out.path, "cannot start the report: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
+    if (progress_start(!s->is_quiet, &s->progress) != 0)
+        s->progress = NULL; /* the sweep goes on without it */
+    *is_complete = true;
     for (int i = 0; i < npaths; i++) {
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
             if (s->write_errno == 0)
                 s->is_out_of_memory = true; /* the walk's only reason to stop by itself */
+            *is_complete = false;
             break;
         }
     }
+    progress_walk_done(s->progress);
+    progress_stop(s->progress);
+    s->progress = NULL;
     if (!s->is_quiet && s->write_errno == 0) {
         if (s->ops->end(&s->out, &s->totals) != 0)
             s->write_errno = errno != 0 ? errno : EIO;
@@ -322,13 +414,36 @@ static int sweep(struct scan *s, char **paths, int npaths)
     return s->is_found ? EXIT_FOUND : EXIT_CLEAN;
 }
 
+static int sweep(struct scan *s, char **paths, int npaths)
+{
+    bool is_complete;
+    int status = walk_and_report(s, paths, npaths, &is_complete);
+    /* A sweep that stopped early records what it met but resolves no deleted file. */
+    if (s->state != NULL && state_sweep_end(s->state, &s->totals, status, is_complete) != 0)
+        status = EXIT_TROUBLE;
+    return status;
+}
+
+/* The rules a file's stored result depends on: the options that change what is found. */
+static int begin_state_sweep(struct scan *s, char **paths, int npaths)
+{
+    char rules[512];
+    snprintf(rules, sizeof rules, "types=%s;min-confidence=%s;encoding=%s;max-record-bytes=%s",
+             s->rules[0] != NULL ? s->rules[0] : "all",
+             s->rules[1] != NULL ? s->rules[1] : "default", piiscan_encoding_name(s->encoding),
+             s->rules[3] != NULL ? s->rules[3] : "default");
+    return state_sweep_begin(s->state, piiscan_version_string(), rules, paths, (size_t)npaths);
+}
+
 int cmd_scan(int argc, char **argv)
 {
     struct scan s = {
         .ops = &output_text,
         .out = {.fp = stdout},
         .encoding = PIISCAN_ENCODING_AUTO,
+        .fd = -1,
     };
+    const char *state_path = NULL;
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
     int status = EXIT_TROUBLE;
@@ -345,21 +460,27 @@ int cmd_scan(int argc, char **argv)
             break;
         case OPT_TYPES:
             rc = parse_types(optarg, opt);
+            s.rules[0] = optarg;
             break;
         case OPT_MIN_CONFIDENCE:
             rc = parse_confidence(optarg, opt);
+            s.rules[1] = optarg;
             break;
         case OPT_ENCODING:
             rc = parse_encoding(optarg, &s.encoding);
             break;
         case OPT_MAX_RECORD_BYTES:
             rc = parse_record_bytes(optarg, opt);
+            s.rules[3] = optarg;
             break;
         case OPT_SHOW_VALUES:
             s.out.is_showing_values = true;
             break;
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
+            break;
+        case OPT_STATE:
+            state_path = optarg;
             break;
         case 'q':
             s.is_quiet = true;
@@ -400,10 +521,17 @@ int cmd_scan(int argc, char **argv)
     }
     /* Fully buffered into a file or a pipe: a report of many findings costs few writes. A
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
-    if (!s.is_quiet && !isatty(STDOUT_FILENO))
+    s.is_report_on_terminal = isatty(STDOUT_FILENO);
+    if (!s.is_quiet && !s.is_report_on_terminal)
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
+    if (state_path != NULL) {
+        if (state_open(state_path, STATE_SWEEP, &s.state) != 0 ||
+            begin_state_sweep(&s, argv + optind, argc - optind) != 0)
+            goto done;
+    }
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    state_close(s.state);
     piiscan_stream_free(s.st);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
