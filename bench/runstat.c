@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * runstat: run one command and print its wall time and peak resident set size on one line,
- *   seconds=1.2345 maxrss_kb=5678 status=0
+ * runstat: run one command and print its wall time, peak resident set size, exit status and CPU
+ * time on one line,
+ *   seconds=1.2345 maxrss_kb=5678 status=0 cpu=1.1000
  * so bench/run.sh needs neither /usr/bin/time (often not installed) nor a shell's `time`, whose
  * output format differs between shells. The command's stdout goes to -o FILE or /dev/null, so
  * writing the report to a terminal is not what gets measured; its stdin and stderr are inherited.
  * Peak RSS is the kernel's ru_maxrss of the waited-for child (Linux: KiB). status is the exit
  * status, 128 + N for a child killed by signal N (as shells report it), 127 when exec failed.
+ * cpu is the child's user + system time in seconds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +25,9 @@ static void usage(FILE *to)
 {
     fputs("usage: runstat [-o OUTFILE] -- CMD [ARGS...]\n"
           "Run CMD with its stdout sent to OUTFILE (default /dev/null) and print\n"
-          "  seconds=S maxrss_kb=K status=N\n"
-          "with the wall time, the peak resident set size and the exit status.\n",
+          "  seconds=S maxrss_kb=K status=N cpu=C\n"
+          "with the wall time, the peak resident set size, the exit status and the\n"
+          "CPU time (user + system).\n",
           to);
 }
 
@@ -105,7 +108,11 @@ int main(int argc, char **argv)
         status = 128 + WTERMSIG(wstatus);
     else
         status = 255;
-    printf("seconds=%.4f maxrss_kb=%ld status=%d\n", seconds_between(&start, &end), ru.ru_maxrss,
-           status);
+    /* cpu: user + system time of the child, which a machine busy with other work does not
+     * inflate the way it does the wall time. */
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    printf("seconds=%.4f maxrss_kb=%ld status=%d cpu=%.4f\n", seconds_between(&start, &end),
+           ru.ru_maxrss, status, cpu);
     return fflush(stdout) == 0 ? 0 : 2;
 }

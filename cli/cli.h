@@ -81,6 +81,9 @@ void site_key_wipe(struct site_key *k);
  *  it is left in its canonical form), in which case it has no fingerprint. */
 int fingerprint_hex(const struct site_key *k, piiscan_type type, const char *text, size_t len,
                     char out[FINGERPRINT_HEX_CHARS + 1]);
+/* cmd_state.c (the state file itself: state.h; the progress line: progress.h)               */
+
+int cmd_state(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
 /* walk.c: the files to scan, from the paths on the command line                              */
@@ -210,6 +213,10 @@ void config_set_free(struct config_set *set);
 const struct allow_rules *config_set_allow(const struct config_set *set, size_t i);
 /** Whether any rule of any config is a fingerprint. */
 bool config_set_has_fingerprints(const struct config_set *set);
+/** Says which config files the set uses and their versions (path, modification time, size),
+ *  for --state: stored results stand only while the rules are the same. -1 when buf is too
+ *  small or a file cannot be looked at. */
+int config_set_describe(const struct config_set *set, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------------------------ */
 /* baseline.c: scan --baseline, the findings of an earlier report                            */

@@ -22,6 +22,8 @@
 
 #include "cli.h"
 #include "output.h"
+#include "progress.h"
+#include "state.h"
 #include "workers.h"
 
 #define STDOUT_BUFFER_BYTES (64 * 1024)
@@ -67,6 +69,10 @@ static const char help_text[] =
     "                            nearest .piiscan.conf at or above each PATH\n"
     "      --no-config           read no .piiscan.conf\n"
     "      --no-allow-marker     report findings on lines that say piiscan:allow\n"
+    "      --state=FILE          keep the state of sweeps in FILE (a database,\n"
+    "                            made when missing): files unchanged since the\n"
+    "                            last sweep are not read again, their stored\n"
+    "                            counts stand for them; see 'piiscan state'\n"
     "  -j, --jobs=N              scan N files at a time (default: the number of\n"
     "                            processors); the report keeps the order of -j 1\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
@@ -74,8 +80,12 @@ static const char help_text[] =
     "                            and why\n"
     "  -h, --help                print this help and exit\n"
     "\n"
-    "Exit status: 0 if nothing was found, 1 if personal data was found, 2 if a\n"
-    "file could not be scanned or the command line is wrong.\n";
+    "On a terminal, a progress line (files, MB, MB/s, ETA) is shown on standard\n"
+    "error, except with -q.\n"
+    "\n"
+    "Exit status: 0 if nothing was found, 1 if personal data was found (also in\n"
+    "files unchanged since the last sweep), 2 if a file could not be scanned,\n"
+    "the state file could not be used, or the command line is wrong.\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -91,6 +101,7 @@ enum {
     OPT_CONFIG,
     OPT_NO_CONFIG,
     OPT_NO_ALLOW_MARKER,
+    OPT_STATE,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +118,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"no-allow-marker", no_argument, NULL, OPT_NO_ALLOW_MARKER},
+    {"state", required_argument, NULL, OPT_STATE},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -132,6 +144,9 @@ struct scan {
     const struct baseline *baseline; /* --baseline; NULL without */
     const struct site_key *key;      /* computing fingerprints; NULL: none */
     size_t root;                     /* the command-line path being walked */
+    struct state *state;             /* --state; NULL without */
+    struct progress *progress;       /* the progress line; NULL when not shown */
+    const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
 /* A worker's own: its stream and the file it is scanning. */
@@ -253,6 +268,16 @@ static void end_job(struct worker *wk, enum file_status status, const char *reas
     wk->job = NULL;
 }
 
+/* A file that could not be opened: the state keeps what it held (and reads it next time). */
+static void record_unopened(const struct scan *s, const char *path, int errnum)
+{
+    if (s->state == NULL)
+        return;
+    const struct file_summary fs = {
+        .path = path, .status = FILE_FAILED, .reason = strerror(errnum)};
+    state_file_record(s->state, path, NULL, -1, &fs);
+}
+
 /* Scans one file on a worker thread. */
 static void run_job(void *user, void *ctx, struct job *job)
 {
@@ -277,7 +302,26 @@ static void run_job(void *user, void *ctx, struct job *job)
             return;
         }
         if (fd < 0) {
-            end_job(wk, FILE_FAILED, strerror(errno));
+            int errnum = errno;
+            record_unopened(s, path, errnum);
+            end_job(wk, FILE_FAILED, strerror(errnum));
+            return;
+        }
+    }
+    struct state_file sf;
+    bool has_sf = false;
+    uint64_t bytes = 0;
+    if (!is_stdin && s->state != NULL) {
+        /* On a state error the file is scanned all the same; the error is said once. */
+        state_file_check(s->state, path, fd, &sf);
+        has_sf = true;
+        bytes = (uint64_t)sf.sb.st_size;
+        if (sf.is_unchanged) {
+            wk->fs = sf.summary;
+            state_file_record(s->state, path, &sf, fd, &wk->fs); /* seen in this sweep */
+            close(fd);
+            progress_file_done(s->progress, bytes);
+            end_job(wk, FILE_UNCHANGED, NULL);
             return;
         }
     }
@@ -296,8 +340,6 @@ static void run_job(void *user, void *ctx, struct job *job)
     int rc = piiscan_stream_scan_fd(wk->st, fd, &src);
     if (s->baseline != NULL)
         baseline_file_end(&wk->in_baseline);
-    if (!is_stdin)
-        close(fd);
     const piiscan_stats *stats = piiscan_stream_stats(wk->st);
     if (stats != NULL) {
         wk->fs.suppressed += stats->allowed;
@@ -307,21 +349,29 @@ static void run_job(void *user, void *ctx, struct job *job)
         wk->fs.records = stats->records;
         wk->fs.decode_errors = stats->decode_errors;
     }
+    char reason[256]; /* piiscan_error.text (160 bytes) and " (line N)" */
     if (wk->is_stopped) {
-        end_job(wk, FILE_FAILED, "not scanned to the end: the sweep stopped");
-        return;
-    }
-    if (rc < 0) {
-        char reason[256]; /* piiscan_error.text (160 bytes) and " (line N)" */
+        wk->fs.status = FILE_FAILED;
+        wk->fs.reason = "not scanned to the end: the sweep stopped";
+    } else if (rc < 0) {
         describe_error(piiscan_stream_error(wk->st), rc, reason, sizeof reason);
-        end_job(wk, FILE_FAILED, reason);
-        return;
+        wk->fs.status = FILE_FAILED;
+        wk->fs.reason = reason;
+    } else if (stats != NULL && stats->skip_reason != NULL) {
+        wk->fs.status = FILE_SKIPPED;
+        wk->fs.reason = stats->skip_reason;
+    } else {
+        wk->fs.status = FILE_SCANNED;
     }
-    if (stats != NULL && stats->skip_reason != NULL) {
-        end_job(wk, FILE_SKIPPED, stats->skip_reason);
-        return;
+    /* Recorded while the file is still open: the state compares it with what was checked. */
+    if (has_sf) {
+        wk->fs.path = path;
+        state_file_record(s->state, path, &sf, fd, &wk->fs);
     }
-    end_job(wk, FILE_SCANNED, NULL);
+    if (!is_stdin)
+        close(fd);
+    progress_file_done(s->progress, has_sf ? bytes : wk->fs.bytes);
+    end_job(wk, wk->fs.status, wk->fs.reason);
 }
 
 static void *thread_begin(void *user)
@@ -385,6 +435,14 @@ static const struct workers_ops workers_ops = {
 static int on_walk_file(void *user, const char *path, bool is_named)
 {
     struct scan *s = user;
+    if (s->progress != NULL) {
+        struct stat sb;
+        bool is_stdin = is_named && strcmp(path, "-") == 0;
+        if (!is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            progress_file_found(s->progress, (uint64_t)sb.st_size);
+        else
+            progress_file_found(s->progress, 0);
+    }
     return workers_submit(s->workers, path, is_named, s->root) != 0 ? -1 : 0;
 }
 
@@ -397,7 +455,12 @@ static int report_unscanned(struct scan *s, const char *path, enum file_status s
 
 static int on_walk_error(void *user, const char *path, int errnum)
 {
-    return report_unscanned(user, path, FILE_FAILED, strerror(errnum));
+    struct scan *s = user;
+    /* Maybe a directory: what the state has under it is kept, not taken for deleted, and
+     * no file of its name is recorded. */
+    if (s->state != NULL)
+        state_walk_failed(s->state, path);
+    return report_unscanned(s, path, FILE_FAILED, strerror(errnum));
 }
 
 static int on_skip(void *user, const char *path, const char *reason)
@@ -411,45 +474,143 @@ static const struct walk_ops walk_ops = {
     .skip = on_skip,
 };
 
+/* A report written to the terminal shares it with the progress line: each call to the
+ * format is wrapped so that the line is taken away before and drawn again after. */
+static const struct output_ops *terminal_report;
+
+static int terminal_begin(struct output *out)
+{
+    progress_pause();
+    int rc = terminal_report->begin(out);
+    fflush(out->fp);
+    progress_resume();
+    return rc;
+}
+
+static void terminal_file_begin(struct output *out, const char *path)
+{
+    progress_pause();
+    terminal_report->file_begin(out, path);
+    fflush(out->fp);
+    progress_resume();
+}
+
+static void terminal_finding(struct output *out, const struct output_finding *of)
+{
+    progress_pause();
+    terminal_report->finding(out, of);
+    fflush(out->fp);
+    progress_resume();
+}
+
+static void terminal_file_end(struct output *out, const struct file_summary *fs)
+{
+    progress_pause();
+    terminal_report->file_end(out, fs);
+    fflush(out->fp);
+    progress_resume();
+}
+
+static int terminal_end(struct output *out, const struct sweep_totals *totals)
+{
+    progress_pause();
+    int rc = terminal_report->end(out, totals);
+    fflush(out->fp);
+    progress_resume();
+    return rc;
+}
+
+static const struct output_ops terminal_ops = {
+    .name = "terminal",
+    .begin = terminal_begin,
+    .file_begin = terminal_file_begin,
+    .finding = terminal_finding,
+    .file_end = terminal_file_end,
+    .end = terminal_end,
+};
+
 static int sweep(struct scan *s, char **paths, int npaths)
 {
     const struct output_ops *report = s->is_quiet ? NULL : s->ops;
+    if (report != NULL && s->out.path == NULL && isatty(fileno(s->out.fp))) {
+        terminal_report = report;
+        report = &terminal_ops;
+    }
+    if (progress_start(!s->is_quiet, &s->progress) != 0)
+        s->progress = NULL; /* the sweep goes on without it */
     if (report != NULL && report->begin(&s->out) != 0) {
+        progress_stop(s->progress);
         cli_message(s->out.path, "cannot start the report: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
     if (workers_new(s->jobs, &workers_ops, s, report, &s->out, &s->workers) != 0) {
+        progress_stop(s->progress);
         cli_message(NULL, "cannot start the workers: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
+    bool is_complete = true;
     for (int i = 0; i < npaths; i++) {
         s->root = (size_t)i;
         if (walk_path(&walk_ops, s, paths[i]) != 0) {
             if (errno == ENOMEM) /* the walk's own reason to stop; else the workers' */
                 workers_stop(s->workers, ENOMEM);
+            is_complete = false;
             break;
         }
     }
+    progress_walk_done(s->progress);
     int stop_errno = workers_finish(s->workers);
+    progress_stop(s->progress);
+    s->progress = NULL;
     const struct sweep_totals *totals = workers_totals(s->workers);
     if (report != NULL && stop_errno == 0) {
         if (report->end(&s->out, totals) != 0 || fflush(s->out.fp) == EOF || ferror(s->out.fp))
             stop_errno = errno != 0 ? errno : EIO;
     }
+    /* Unchanged files that held personal data still do: their stored counts are in totals. */
     bool is_found = totals->findings > 0;
-    workers_free(s->workers);
-    s->workers = NULL;
+    int status = EXIT_CLEAN;
     if (stop_errno == ENOMEM) {
         cli_message(NULL, "%s", strerror(ENOMEM));
-        return EXIT_TROUBLE;
-    }
-    if (stop_errno != 0) {
+        status = EXIT_TROUBLE;
+    } else if (stop_errno != 0) {
         cli_message(NULL, "error writing the report: %s", strerror(stop_errno));
-        return EXIT_TROUBLE;
+        status = EXIT_TROUBLE;
+    } else if (s->is_trouble) {
+        status = EXIT_TROUBLE;
+    } else if (is_found) {
+        status = EXIT_FOUND;
     }
-    if (s->is_trouble)
-        return EXIT_TROUBLE;
-    return is_found ? EXIT_FOUND : EXIT_CLEAN;
+    /* A sweep that stopped early records what it met but resolves no deleted file. */
+    if (s->state != NULL &&
+        state_sweep_end(s->state, totals, status, is_complete && stop_errno == 0) != 0)
+        status = EXIT_TROUBLE;
+    workers_free(s->workers);
+    s->workers = NULL;
+    return status;
+}
+
+/* The rules a file's stored result depends on: the options that change what is found or left
+ * out, and the config files and baseline in force. */
+static int begin_state_sweep(struct scan *s, char **paths, int npaths, bool has_marker,
+                             const char *baseline_path)
+{
+    char configs[4096];
+    if (config_set_describe(s->configs, configs, sizeof configs) != 0)
+        snprintf(configs, sizeof configs, "unknown");
+    char baseline[1024] = "none";
+    struct stat sb;
+    if (baseline_path != NULL && stat(baseline_path, &sb) == 0)
+        snprintf(baseline, sizeof baseline, "%s@%lld.%09ld:%lld", baseline_path,
+                 (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_size);
+    char rules[8192];
+    snprintf(rules, sizeof rules,
+             "types=%s;min-confidence=%s;encoding=%s;max-record-bytes=%s;marker=%d;"
+             "configs=%s;baseline=%s",
+             s->rules[0] != NULL ? s->rules[0] : "all",
+             s->rules[1] != NULL ? s->rules[1] : "default", piiscan_encoding_name(s->encoding),
+             s->rules[3] != NULL ? s->rules[3] : "default", has_marker, configs, baseline);
+    return state_sweep_begin(s->state, piiscan_version_string(), rules, paths, (size_t)npaths);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -467,6 +628,8 @@ int cmd_scan(int argc, char **argv)
     const char *baseline_path = NULL;
     const char *config_path = NULL;
     const char *key_path = NULL;
+    const char *state_path = NULL;
+    bool has_marker = true;
     struct site_key key = {0};
     bool is_config_lookup = true;
     char why[1024];
@@ -483,15 +646,18 @@ int cmd_scan(int argc, char **argv)
             rc = parse_format(optarg, &s.ops);
             break;
         case OPT_TYPES:
+            s.rules[0] = optarg;
             rc = parse_types(optarg, opt);
             break;
         case OPT_MIN_CONFIDENCE:
+            s.rules[1] = optarg;
             rc = parse_confidence(optarg, opt);
             break;
         case OPT_ENCODING:
             rc = parse_encoding(optarg, &s.encoding);
             break;
         case OPT_MAX_RECORD_BYTES:
+            s.rules[3] = optarg;
             rc = parse_record_bytes(optarg, opt);
             break;
         case OPT_SHOW_VALUES:
@@ -516,7 +682,11 @@ int cmd_scan(int argc, char **argv)
             is_config_lookup = false;
             break;
         case OPT_NO_ALLOW_MARKER:
+            has_marker = false;
             rc = piiscan_options_set_allow_marker(opt, false);
+            break;
+        case OPT_STATE:
+            state_path = optarg;
             break;
         case 'j':
             rc = parse_jobs(optarg, &s.jobs);
@@ -585,8 +755,14 @@ int cmd_scan(int argc, char **argv)
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
     if (!s.is_quiet && !isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
+    if (state_path != NULL) {
+        if (state_open(state_path, STATE_SWEEP, &s.state) != 0 ||
+            begin_state_sweep(&s, argv + optind, argc - optind, has_marker, baseline_path) != 0)
+            goto done;
+    }
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    state_close(s.state);
     site_key_wipe(&key);
     baseline_free(baseline);
     config_set_free(configs);

@@ -430,3 +430,22 @@ bool config_set_has_fingerprints(const struct config_set *set)
     }
     return false;
 }
+
+int config_set_describe(const struct config_set *set, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; set != NULL && i < set->nconfigs; i++) {
+        struct stat sb;
+        if (set->configs[i]->allow == NULL)
+            continue;
+        if (stat(set->configs[i]->path, &sb) != 0)
+            return -1;
+        int n = snprintf(buf + len, size - len, "%s@%lld.%09ld:%lld;", set->configs[i]->path,
+                         (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_size);
+        if (n < 0 || (size_t)n >= size - len)
+            return -1;
+        len += (size_t)n;
+    }
+    return 0;
+}

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
 
 static int cmd_help(int argc, char **argv);
 
@@ -26,6 +27,7 @@ static const struct command {
     {"scan", cmd_scan, "report findings"},
     {"redact", cmd_redact, "replace findings in place or in a copy"},
     {"people", cmd_people, "count the distinct people whose data the files hold"},
+    {"state", cmd_state, "report what the sweeps of scan --state found"},
     {"help", cmd_help, "show the help of a command"},
 };
 
@@ -34,7 +36,8 @@ static const struct command {
 void cli_message(const char *path, const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout); /* keep the report and the messages in order on a shared terminal */
+    progress_pause(); /* the progress line is erased first, and drawn again after */
+    fflush(stdout);   /* keep the report and the messages in order on a shared terminal */
     if (path != NULL)
         fprintf(stderr, "%s: %s: ", PROGRAM_NAME, path);
     else
@@ -43,6 +46,7 @@ void cli_message(const char *path, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     putc('\n', stderr);
+    progress_resume();
 }
 
 /* Makes getopt_long start over on a new argv. */

@@ -67,10 +67,12 @@ static void text_file_begin(struct output *out, const char *path)
 
 /* With --summary, one line for each file that holds something:
  *   PATH: 12 findings in 5 rows (name 5, phone 5, postal_code 2)
- * Failures are on stderr already; clean files are left out, as grep -c would not. */
+ * Failures are on stderr already; clean files are left out, as grep -c would not. A file
+ * left unread as unchanged (--state) gets its line without --summary too: its findings were
+ * not read again, and the report must still say where the data is. */
 static void text_file_end(struct output *out, const struct file_summary *fs)
 {
-    if (!out->is_summary_only || fs->findings == 0)
+    if ((!out->is_summary_only && fs->status != FILE_UNCHANGED) || fs->findings == 0)
         return;
     FILE *fp = out->fp;
     fputs(fs->path, fp);
