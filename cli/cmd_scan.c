@@ -25,7 +25,9 @@
 
 #define STDOUT_BUFFER_BYTES (64 * 1024)
 
-static const struct output_ops *const formats[] = {&output_text, &output_jsonl};
+static const struct output_ops *const formats[] = {
+    &output_text, &output_jsonl, &output_json, &output_csv, &output_sarif, &output_xlsx,
+};
 
 static const char usage_text[] = "Usage: piiscan scan [OPTIONS] PATH...\n";
 
@@ -37,7 +39,12 @@ static const char help_text[] =
     "standard input. Found values are masked.\n"
     "\n"
     "Options:\n"
-    "      --format=FORMAT       report format: text (the default) or jsonl\n"
+    "      --format=FORMAT       report format: text (the default), jsonl, json,\n"
+    "                            csv, sarif, or xlsx (a workbook: needs -o)\n"
+    "  -o, --output=FILE         write the report to FILE (mode 0600); FILE is\n"
+    "                            replaced only by a complete report\n"
+    "      --csv-encoding=ENC    encoding of the csv format: UTF-8 (the default,\n"
+    "                            with a BOM) or CP932\n"
     "      --types=LIST          report only these types, comma-separated:\n"
     "                            name, address, phone, email, postal_code,\n"
     "                            my_number, credit_card (default: all)\n"
@@ -51,14 +58,15 @@ static const char help_text[] =
     "                            suffixes (default: 4M)\n"
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
-    "                            its findings\n"
+    "                            its findings (not with sarif)\n"
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
     "  -h, --help                print this help and exit\n"
     "\n"
     "Exit status: 0 if nothing was found, 1 if personal data was found, 2 if a\n"
-    "file could not be scanned or the command line is wrong.\n";
+    "file could not be scanned, the report could not be written, or the command\n"
+    "line is wrong.\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -68,6 +76,7 @@ enum {
     OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
+    OPT_CSV_ENCODING,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +87,8 @@ static const struct option long_options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"output", required_argument, NULL, 'o'},
+    {"csv-encoding", required_argument, NULL, OPT_CSV_ENCODING},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -88,6 +99,7 @@ struct scan {
     piiscan_stream *st;
     const struct output_ops *ops;
     struct output out;
+    struct report_file *report; /* -o FILE */
     piiscan_encoding encoding;
     const char *path;       /* the file being scanned */
     struct file_summary fs; /* of the file being scanned */
@@ -115,8 +127,37 @@ static int parse_format(const char *arg, const struct output_ops **out)
             return 0;
         }
     }
-    cli_message(NULL, "--format: unknown format '%s' (expected text or jsonl)", arg);
+    cli_message(NULL,
+                "--format: unknown format '%s' (expected text, jsonl, json, csv, sarif or xlsx)",
+                arg);
     return -1;
+}
+
+/* Options that do not go together; says which on standard error. -q with -o still writes
+ * the report: it asks for nothing on standard output, which -o leaves empty anyway. */
+static int check_report_options(struct scan *s, bool has_csv_encoding)
+{
+    if (s->ops->writes_file && s->out.path == NULL) {
+        cli_message(NULL,
+                    "--format %s writes a workbook, which needs -o FILE (it is not "
+                    "written to standard output)",
+                    s->ops->name);
+        return -1;
+    }
+    if (s->ops->refuses_summary && s->out.is_summary_only) {
+        cli_message(NULL,
+                    "--summary: --format %s has no per-file summary (use json, csv or "
+                    "xlsx)",
+                    s->ops->name);
+        return -1;
+    }
+    if (has_csv_encoding && s->ops != &output_csv) {
+        cli_message(NULL, "--csv-encoding: only --format csv has one");
+        return -1;
+    }
+    if (s->out.path != NULL)
+        s->is_quiet = false;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -303,18 +344,37 @@ static int sweep(struct scan *s, char **paths, int npaths)
             break;
         }
     }
-    if (!s->is_quiet && s->write_errno == 0) {
+    /* end() also frees the format's state, so it is called after a failure too. */
+    if (!s->is_quiet) {
+        int write_errno = 0;
         if (s->ops->end(&s->out, &s->totals) != 0)
-            s->write_errno = errno != 0 ? errno : EIO;
+            write_errno = errno != 0 ? errno : EIO;
         else if (fflush(s->out.fp) == EOF || ferror(s->out.fp))
-            s->write_errno = errno != 0 ? errno : EIO;
+            write_errno = errno != 0 ? errno : EIO;
+        if (s->write_errno == 0)
+            s->write_errno = write_errno;
+    }
+    /* -o FILE: replaced only by a complete report; else the temporary file goes. */
+    struct report_file *report = s->report;
+    s->report = NULL;
+    if (report != NULL && s->write_errno == 0 && !s->is_out_of_memory) {
+        const char *reason;
+        if (report_file_commit(report, &reason) != 0) {
+            cli_message(s->out.path, "cannot write the report: %s", reason);
+            return EXIT_TROUBLE;
+        }
+    } else {
+        report_file_discard(report);
     }
     if (s->is_out_of_memory) {
         cli_message(NULL, "%s", strerror(ENOMEM));
         return EXIT_TROUBLE;
     }
     if (s->write_errno != 0) {
-        cli_message(NULL, "error writing to standard output: %s", strerror(s->write_errno));
+        if (s->out.path != NULL)
+            cli_message(s->out.path, "cannot write the report: %s", strerror(s->write_errno));
+        else
+            cli_message(NULL, "error writing to standard output: %s", strerror(s->write_errno));
         return EXIT_TROUBLE;
     }
     if (s->is_trouble)
@@ -332,12 +392,13 @@ int cmd_scan(int argc, char **argv)
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
     int status = EXIT_TROUBLE;
+    bool has_csv_encoding = false;
     if (piiscan_options_new(&opt) != PIISCAN_OK) {
         cli_message(NULL, "%s", strerror(ENOMEM));
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "qvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvho:", long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case OPT_FORMAT:
@@ -360,6 +421,13 @@ int cmd_scan(int argc, char **argv)
             break;
         case OPT_SUMMARY:
             s.out.is_summary_only = true;
+            break;
+        case 'o':
+            s.out.path = optarg;
+            break;
+        case OPT_CSV_ENCODING:
+            rc = parse_csv_encoding(optarg, &s.out.is_csv_cp932);
+            has_csv_encoding = true;
             break;
         case 'q':
             s.is_quiet = true;
@@ -385,6 +453,10 @@ int cmd_scan(int argc, char **argv)
         status = usage_error();
         goto done;
     }
+    if (check_report_options(&s, has_csv_encoding) != 0) {
+        status = usage_error();
+        goto done;
+    }
     piiscan_error err = {0};
     int rc = piiscan_scanner_new(opt, &sc, &err);
     if (rc != PIISCAN_OK) {
@@ -398,12 +470,22 @@ int cmd_scan(int argc, char **argv)
         cli_message(NULL, "%s", strerror(ENOMEM));
         goto done;
     }
+    if (s.out.path != NULL) {
+        const char *reason;
+        if (report_file_open(s.out.path, &s.report, &reason) != 0) {
+            cli_message(s.out.path, "cannot write the report: %s", reason);
+            goto done;
+        }
+        s.out.fp = report_file_stream(s.report);
+        s.out.file_path = report_file_temp_path(s.report);
+    }
     /* Fully buffered into a file or a pipe: a report of many findings costs few writes. A
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
     if (!s.is_quiet && !isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    report_file_discard(s.report);
     piiscan_stream_free(s.st);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
