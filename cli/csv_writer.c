@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <iconv.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +33,7 @@
 int csv_writer_init(struct csv_writer *w, FILE *fp, bool is_cp932)
 {
     memset(w, 0, sizeof *w);
-    w->fp = fp;
+    w->ln.fp = fp;
     w->cd = (iconv_t)-1;
     if (is_cp932) {
         w->cd = iconv_open("CP932", "UTF-8");
@@ -57,8 +56,10 @@ void csv_writer_release(struct csv_writer *w)
 void csv_put_bom(struct csv_writer *w)
 {
     /* Excel reads a CSV without a BOM in the system's code page (CP932 in Japan). */
-    if (w->cd == (iconv_t)-1)
-        fputs("\xEF\xBB\xBF", w->fp);
+    if (w->cd == (iconv_t)-1) {
+        LINE_PUT_LITERAL(&w->ln, "\xEF\xBB\xBF");
+        line_flush(&w->ln);
+    }
 }
 
 static bool reserve(struct csv_writer *w, size_t more)
@@ -81,7 +82,7 @@ static bool reserve(struct csv_writer *w, size_t more)
 static void write_cell(struct csv_writer *w)
 {
     if (w->cd == (iconv_t)-1) {
-        fwrite(w->cell, 1, w->len, w->fp);
+        line_put(&w->ln, w->cell, w->len);
         return;
     }
     char *in = w->cell;
@@ -92,12 +93,12 @@ static void write_cell(struct csv_writer *w)
         size_t out_left = sizeof out;
         size_t rc = iconv(w->cd, &in, &in_left, &o, &out_left);
         int err = errno;
-        fwrite(out, 1, sizeof out - out_left, w->fp);
+        line_put(&w->ln, out, sizeof out - out_left);
         if (rc != (size_t)-1 || err == E2BIG)
             continue;
         /* EILSEQ, or EINVAL on a sequence cut short: neither is possible in valid UTF-8 but
          * for characters CP932 has no code for. */
-        fputs(GETA_CP932, w->fp);
+        LINE_PUT_LITERAL(&w->ln, GETA_CP932);
         size_t n = utf8_valid_len((const unsigned char *)in, in_left);
         n = n == 0 ? 1 : n;
         in += n;
@@ -109,7 +110,7 @@ static void write_cell(struct csv_writer *w)
 static void separate(struct csv_writer *w)
 {
     if (w->is_row_started)
-        putc(',', w->fp);
+        LINE_PUT_LITERAL(&w->ln, ",");
     w->is_row_started = true;
 }
 
@@ -130,6 +131,12 @@ int csv_put_text(struct csv_writer *w, const char *s, size_t len)
     if (is_formula)
         w->cell[w->len++] = '\'';
     for (size_t i = 0; i < len;) {
+        if (p[i] < 0x80) { /* ASCII, most of a report: no sequence to check */
+            if (p[i] == '"')
+                w->cell[w->len++] = '"';
+            w->cell[w->len++] = (char)p[i++];
+            continue;
+        }
         size_t n = utf8_valid_len(p + i, len - i);
         if (n == 0) {
             memcpy(w->cell + w->len, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
@@ -137,8 +144,6 @@ int csv_put_text(struct csv_writer *w, const char *s, size_t len)
             i++;
             continue;
         }
-        if (p[i] == '"')
-            w->cell[w->len++] = '"';
         memcpy(w->cell + w->len, p + i, n);
         w->len += n;
         i += n;
@@ -153,13 +158,13 @@ int csv_put_text(struct csv_writer *w, const char *s, size_t len)
 void csv_put_u64(struct csv_writer *w, uint64_t v)
 {
     separate(w);
-    fprintf(w->fp, "%" PRIu64, v);
+    line_put_u64(&w->ln, v);
 }
 
 void csv_put_hundredths(struct csv_writer *w, double x)
 {
     separate(w);
-    fprintf(w->fp, "%.2f", x);
+    line_put_hundredths(&w->ln, x);
 }
 
 void csv_put_empty(struct csv_writer *w)
@@ -169,6 +174,7 @@ void csv_put_empty(struct csv_writer *w)
 
 void csv_end_row(struct csv_writer *w)
 {
-    fputs("\r\n", w->fp);
+    LINE_PUT_LITERAL(&w->ln, "\r\n");
+    line_flush(&w->ln);
     w->is_row_started = false;
 }

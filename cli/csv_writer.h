@@ -12,8 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "line.h"
+
+/* A record is built in ln and written with one fwrite when it ends (line.h says why). */
 struct csv_writer {
-    FILE *fp;
+    struct line ln;
     iconv_t cd;          /* UTF-8 -> CP932; (iconv_t)-1 when writing UTF-8 */
     bool is_row_started; /* a cell was written on this row: the next one needs a comma */
     char *cell;          /* the cell being built, in UTF-8; reused */
@@ -33,7 +36,7 @@ int csv_put_text(struct csv_writer *w, const char *s, size_t len);
 void csv_put_u64(struct csv_writer *w, uint64_t v);
 void csv_put_hundredths(struct csv_writer *w, double x);
 void csv_put_empty(struct csv_writer *w);
-/** Ends the record with CRLF. */
+/** Ends the record with CRLF and writes it. */
 void csv_end_row(struct csv_writer *w);
 
 #endif /* PIISCAN_CLI_CSV_WRITER_H */

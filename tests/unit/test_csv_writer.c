@@ -36,14 +36,16 @@ static void sink_close(struct sink *s)
     cr_assert_eq(fclose(s->fp), 0);
 }
 
-/* The bytes of one text cell written alone. */
+/* The bytes of one text cell written alone on its record, without the record's CRLF. */
 static char *one_cell(const char *text, size_t len, bool is_cp932, size_t *out_len)
 {
     struct sink s;
     sink_open(&s, is_cp932);
     cr_assert_eq(csv_put_text(&s.w, text, len), 0);
+    csv_end_row(&s.w);
     sink_close(&s);
-    *out_len = s.len;
+    cr_assert(s.len >= 2 && memcmp(s.buf + s.len - 2, "\r\n", 2) == 0, "the record ends in CRLF");
+    *out_len = s.len - 2;
     return s.buf;
 }
 
