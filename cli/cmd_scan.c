@@ -137,6 +137,8 @@ static int parse_format(const char *arg, const struct output_ops **out)
  * the report: it asks for nothing on standard output, which -o leaves empty anyway. */
 static int check_report_options(struct scan *s, bool has_csv_encoding)
 {
+    if (s->out.path != NULL && strcmp(s->out.path, "-") == 0)
+        s->out.path = NULL; /* -o - is standard output, as usual */
     if (s->ops->writes_file && s->out.path == NULL) {
         cli_message(NULL,
                     "--format %s writes a workbook, which needs -o FILE (it is not "
