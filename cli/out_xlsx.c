@@ -28,6 +28,7 @@
 #include "config.h"
 #endif
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -87,6 +88,17 @@ static void note_width(struct sheet_set *set, lxw_col_t col, size_t width)
         set->widths[col] = width;
 }
 
+/* Whether s[0..n) starts with _xHHHH_ (H a hex digit). */
+static bool is_escape_like(const unsigned char *s, size_t n)
+{
+    if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+        return false;
+    for (size_t i = 2; i < 6; i++)
+        if (!isxdigit(s[i]))
+            return false;
+    return true;
+}
+
 /* s[0..len) as Excel shows it: valid UTF-8, _xHHHH_ kept literal, at most CELL_CHARS_MAX
  * characters. NULL when out of memory. */
 static const char *cell_text(struct xlsx_state *xs, const char *s, size_t len)
@@ -106,7 +118,8 @@ static const char *cell_text(struct xlsx_state *xs, const char *s, size_t len)
     char *o = xs->text;
     size_t chars = 0;
     for (size_t i = 0; i < len;) {
-        if (chars == CELL_CHARS_MAX - 1) {
+        /* Room for an escape (7 characters) and the ellipsis. */
+        if (chars + 8 >= CELL_CHARS_MAX) {
             memcpy(o, "\xE2\x80\xA6", 3); /* … */
             o += 3;
             break;
@@ -116,19 +129,20 @@ static const char *cell_text(struct xlsx_state *xs, const char *s, size_t len)
             memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
             o += 3;
             i++;
-        } else if (p[i] == '_' && i + 6 < len && p[i + 1] == 'x' && p[i + 6] == '_' &&
-                   strspn((const char *)p + i + 2, "0123456789ABCDEFabcdef") >= 4) {
+            chars++;
+        } else if (is_escape_like(p + i, len - i)) {
             /* ECMA-376 Part 1, 22.9.2.19: _xHHHH_ in text stands for a character; a
              * literal one is written with its underscore escaped. */
             memcpy(o, "_x005F_", 7);
             o += 7;
             i++;
+            chars += 7;
         } else {
             memcpy(o, p + i, n);
             o += n;
             i += n;
+            chars++;
         }
-        chars++;
     }
     *o = '\0';
     return xs->text;
