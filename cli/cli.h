@@ -136,6 +136,31 @@ char *mask_value(piiscan_type type, const char *value, size_t len);
 char *mask_split_part(const char *value, size_t len);
 
 /* ------------------------------------------------------------------------------------------ */
+/* temp.c and report_file.c: files written under a temporary name, renamed when complete      */
+
+/** Creates ".NAME.piiscan-XXXXXX.tmp" in dirfd, exclusively, mode 0600, locked with flock;
+ *  its name goes to tmp. Returns the descriptor, or -1 with errno set. */
+int temp_create(int dirfd, const char *name, char *tmp, size_t size);
+
+/** The -o FILE of scan: the report is written to a temporary file beside FILE and replaces
+ *  FILE only when complete. */
+struct report_file;
+/** Creates the temporary file (refusing a FILE that exists and is not a regular file); on
+ *  SIGINT, SIGTERM or SIGHUP it is removed before the process dies. Returns 0, or -1 with
+ *  *reason set to a static message. */
+int report_file_open(const char *path, struct report_file **out, const char **reason);
+/** The stream to write the report to (fully buffered). */
+FILE *report_file_stream(const struct report_file *rf);
+/** The temporary file's path, for a writer that opens the file itself (libxlsxwriter). */
+const char *report_file_temp_path(const struct report_file *rf);
+/** Flushes and syncs the report, checks that the temporary name still holds the file that
+ *  was created, and renames it over FILE. Returns 0, or -1 with *reason set to a static
+ *  message after removing the temporary file. Frees rf in either case. */
+int report_file_commit(struct report_file *rf, const char **reason);
+/** Removes the temporary file, leaving FILE as it was; frees rf. NULL does nothing. */
+void report_file_discard(struct report_file *rf);
+
+/* ------------------------------------------------------------------------------------------ */
 /* json.c                                                                                     */
 
 /** Writes s[0..len) as a JSON string, quotes included: '"', '\\' and control characters
@@ -247,5 +272,17 @@ int baseline_file_begin(const struct baseline *b, const char *path, struct basel
  *  the order they are found; positions are not compared, since rows come and go above. */
 bool baseline_covers(struct baseline_file *bf, piiscan_type type, const char *fingerprint);
 void baseline_file_end(struct baseline_file *bf);
+
+/* ------------------------------------------------------------------------------------------ */
+/* width.c and uri.c: text for the report formats                                            */
+
+/** Columns a code point takes on screen: 0, 1, or 2 for full-width (see width.c);
+ *  UINT32_MAX stands for an invalid byte (1). */
+unsigned char_width(uint32_t cp);
+/** Columns the UTF-8 text s[0..len) takes: a kanji or kana 2, ASCII and ｱ 1. */
+size_t text_width(const char *s, size_t len);
+/** A path as a URI: a percent-encoded relative reference, or file:///... when absolute
+ *  (see uri.c). The caller frees it; NULL when out of memory. */
+char *uri_of_path(const char *path);
 
 #endif /* PIISCAN_CLI_H */

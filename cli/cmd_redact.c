@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,7 +37,6 @@
 #include "output.h"
 
 #define KEY_MIN_BYTES 32
-#define TEMP_TRIES    64
 
 static const char usage_text[] =
     "Usage: piiscan redact (-o OUTDIR | --in-place) [OPTIONS] PATH...\n";
@@ -330,36 +328,6 @@ static bool same_file(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Creates ".NAME.piiscan-XXXXXX.tmp" in dirfd, mode 0600, locked; its name goes to tmp. */
-static int create_temp(int dirfd, const char *name, char *tmp, size_t size)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    /* NAME is shortened when the whole would pass NAME_MAX; the suffix is what is matched. */
-    int keep = (int)strlen(name);
-    if (keep > 200)
-        keep = 200;
-    for (int tries = 0; tries < TEMP_TRIES; tries++) {
-        unsigned char rnd[6];
-        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-            return -1;
-        char x[7];
-        for (size_t i = 0; i < 6; i++)
-            x[i] = alphabet[rnd[i] % (sizeof alphabet - 1)];
-        x[6] = '\0';
-        snprintf(tmp, size, ".%.*s.piiscan-%s.tmp", keep, name, x);
-        int fd = openat(dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            /* Held until the file is renamed or removed: a cleaner leaves locked files alone. */
-            flock(fd, LOCK_EX | LOCK_NB);
-            return fd;
-        }
-        if (errno != EEXIST)
-            return -1;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
 static bool is_older(const struct timespec *a, const struct timespec *b)
 {
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -519,7 +487,7 @@ static int make_backup(struct redact *r, struct job *j)
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = create_temp(j->dirfd, j->name, link_tmp, sizeof link_tmp);
+    int fd = temp_create(j->dirfd, j->name, link_tmp, sizeof link_tmp);
     if (fd < 0)
         return -1;
     close(fd);
@@ -548,7 +516,7 @@ static int redact_file(struct redact *r, struct job *j)
             cli_message(j->path, "nothing to replace");
         return 0;
     }
-    j->tmp_fd = create_temp(j->dirfd, j->name, j->tmp, sizeof j->tmp);
+    j->tmp_fd = temp_create(j->dirfd, j->name, j->tmp, sizeof j->tmp);
     if (j->tmp_fd < 0)
         return file_failed(r, j->path, "cannot create a temporary file beside %s: %s", j->dest,
                            strerror(errno));

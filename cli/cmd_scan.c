@@ -28,7 +28,9 @@
 
 #define STDOUT_BUFFER_BYTES (64 * 1024)
 
-static const struct output_ops *const formats[] = {&output_text, &output_jsonl};
+static const struct output_ops *const formats[] = {
+    &output_text, &output_jsonl, &output_json, &output_csv, &output_sarif, &output_xlsx,
+};
 
 static const char usage_text[] = "Usage: piiscan scan [OPTIONS] PATH...\n";
 
@@ -40,7 +42,12 @@ static const char help_text[] =
     "standard input. Found values are masked.\n"
     "\n"
     "Options:\n"
-    "      --format=FORMAT       report format: text (the default) or jsonl\n"
+    "      --format=FORMAT       report format: text (the default), jsonl, json,\n"
+    "                            csv, sarif, or xlsx (a workbook: needs -o)\n"
+    "  -o, --output=FILE         write the report to FILE (mode 0600); FILE is\n"
+    "                            replaced only by a complete report\n"
+    "      --csv-encoding=ENC    encoding of the csv format: UTF-8 (the default,\n"
+    "                            with a BOM) or CP932\n"
     "      --types=LIST          report only these types, comma-separated:\n"
     "                            name, address, phone, email, postal_code,\n"
     "                            my_number, credit_card (default: all)\n"
@@ -54,7 +61,7 @@ static const char help_text[] =
     "                            suffixes (default: 4M)\n"
     "      --show-values         show found values as they are, not masked\n"
     "      --summary             report each file's counts by type instead of\n"
-    "                            its findings\n"
+    "                            its findings (not with sarif)\n"
     "      --fingerprints        give each finding the keyed fingerprint of its\n"
     "                            value (jsonl, json, sarif): equal values, however\n"
     "                            written, have equal fingerprints\n"
@@ -85,7 +92,8 @@ static const char help_text[] =
     "\n"
     "Exit status: 0 if nothing was found, 1 if personal data was found (also in\n"
     "files unchanged since the last sweep), 2 if a file could not be scanned,\n"
-    "the state file could not be used, or the command line is wrong.\n";
+    "the report could not be written, the state file could not be used, or the\n"
+    "command line is wrong.\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -102,6 +110,7 @@ enum {
     OPT_NO_CONFIG,
     OPT_NO_ALLOW_MARKER,
     OPT_STATE,
+    OPT_CSV_ENCODING,
 };
 
 static const struct option long_options[] = {
@@ -119,6 +128,8 @@ static const struct option long_options[] = {
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"no-allow-marker", no_argument, NULL, OPT_NO_ALLOW_MARKER},
     {"state", required_argument, NULL, OPT_STATE},
+    {"output", required_argument, NULL, 'o'},
+    {"csv-encoding", required_argument, NULL, OPT_CSV_ENCODING},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -145,6 +156,7 @@ struct scan {
     const struct site_key *key;      /* computing fingerprints; NULL: none */
     size_t root;                     /* the command-line path being walked */
     struct state *state;             /* --state; NULL without */
+    struct report_file *report;      /* -o FILE */
     struct progress *progress;       /* the progress line; NULL when not shown */
     const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
@@ -175,8 +187,39 @@ static int parse_format(const char *arg, const struct output_ops **out)
             return 0;
         }
     }
-    cli_message(NULL, "--format: unknown format '%s' (expected text or jsonl)", arg);
+    cli_message(NULL,
+                "--format: unknown format '%s' (expected text, jsonl, json, csv, sarif or xlsx)",
+                arg);
     return -1;
+}
+
+/* Options that do not go together; says which on standard error. -q with -o still writes
+ * the report: it asks for nothing on standard output, which -o leaves empty anyway. */
+static int check_report_options(struct scan *s, bool has_csv_encoding)
+{
+    if (s->out.path != NULL && strcmp(s->out.path, "-") == 0)
+        s->out.path = NULL; /* -o - is standard output, as usual */
+    if (s->ops->writes_file && s->out.path == NULL) {
+        cli_message(NULL,
+                    "--format %s writes a workbook, which needs -o FILE (it is not "
+                    "written to standard output)",
+                    s->ops->name);
+        return -1;
+    }
+    if (s->ops->refuses_summary && s->out.is_summary_only) {
+        cli_message(NULL,
+                    "--summary: --format %s has no per-file summary (use json, csv or "
+                    "xlsx)",
+                    s->ops->name);
+        return -1;
+    }
+    if (has_csv_encoding && s->ops != &output_csv) {
+        cli_message(NULL, "--csv-encoding: only --format csv has one");
+        return -1;
+    }
+    if (s->out.path != NULL)
+        s->is_quiet = false;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -563,9 +606,25 @@ static int sweep(struct scan *s, char **paths, int npaths)
     progress_stop(s->progress);
     s->progress = NULL;
     const struct sweep_totals *totals = workers_totals(s->workers);
-    if (report != NULL && stop_errno == 0) {
+    /* end() also frees the format's state, so it is called after a failure too. */
+    if (report != NULL) {
+        int end_errno = 0;
         if (report->end(&s->out, totals) != 0 || fflush(s->out.fp) == EOF || ferror(s->out.fp))
-            stop_errno = errno != 0 ? errno : EIO;
+            end_errno = errno != 0 ? errno : EIO;
+        if (stop_errno == 0)
+            stop_errno = end_errno;
+    }
+    /* -o FILE: replaced only by a complete report; else the temporary file goes. */
+    struct report_file *report_file = s->report;
+    s->report = NULL;
+    if (report_file != NULL && stop_errno == 0) {
+        const char *reason;
+        if (report_file_commit(report_file, &reason) != 0) {
+            cli_message(s->out.path, "cannot write the report: %s", reason);
+            stop_errno = -1; /* said */
+        }
+    } else {
+        report_file_discard(report_file);
     }
     /* Unchanged files that held personal data still do: their stored counts are in totals. */
     bool is_found = totals->findings > 0;
@@ -574,7 +633,10 @@ static int sweep(struct scan *s, char **paths, int npaths)
         cli_message(NULL, "%s", strerror(ENOMEM));
         status = EXIT_TROUBLE;
     } else if (stop_errno != 0) {
-        cli_message(NULL, "error writing the report: %s", strerror(stop_errno));
+        if (stop_errno > 0 && s->out.path != NULL)
+            cli_message(s->out.path, "cannot write the report: %s", strerror(stop_errno));
+        else if (stop_errno > 0)
+            cli_message(NULL, "error writing to standard output: %s", strerror(stop_errno));
         status = EXIT_TROUBLE;
     } else if (s->is_trouble) {
         status = EXIT_TROUBLE;
@@ -630,6 +692,7 @@ int cmd_scan(int argc, char **argv)
     const char *key_path = NULL;
     const char *state_path = NULL;
     bool has_marker = true;
+    bool has_csv_encoding = false;
     struct site_key key = {0};
     bool is_config_lookup = true;
     char why[1024];
@@ -639,7 +702,7 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "j:qvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:o:qvh", long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case OPT_FORMAT:
@@ -688,6 +751,13 @@ int cmd_scan(int argc, char **argv)
         case OPT_STATE:
             state_path = optarg;
             break;
+        case 'o':
+            s.out.path = optarg;
+            break;
+        case OPT_CSV_ENCODING:
+            rc = parse_csv_encoding(optarg, &s.out.is_csv_cp932);
+            has_csv_encoding = true;
+            break;
         case 'j':
             rc = parse_jobs(optarg, &s.jobs);
             break;
@@ -712,6 +782,10 @@ int cmd_scan(int argc, char **argv)
     if (optind >= argc) {
         cli_message(NULL, "no PATH to scan (use . for the current directory, - for standard "
                           "input)");
+        status = usage_error();
+        goto done;
+    }
+    if (check_report_options(&s, has_csv_encoding) != 0) {
         status = usage_error();
         goto done;
     }
@@ -755,6 +829,15 @@ int cmd_scan(int argc, char **argv)
      * terminal keeps stdio's line buffering, so that a long sweep shows its progress. */
     if (!s.is_quiet && !isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER_BYTES);
+    if (s.out.path != NULL) {
+        const char *reason;
+        if (report_file_open(s.out.path, &s.report, &reason) != 0) {
+            cli_message(s.out.path, "cannot write the report: %s", reason);
+            goto done;
+        }
+        s.out.fp = report_file_stream(s.report);
+        s.out.file_path = report_file_temp_path(s.report);
+    }
     if (state_path != NULL) {
         if (state_open(state_path, STATE_SWEEP, &s.state) != 0 ||
             begin_state_sweep(&s, argv + optind, argc - optind, has_marker, baseline_path) != 0)
@@ -762,6 +845,7 @@ int cmd_scan(int argc, char **argv)
     }
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    report_file_discard(s.report);
     state_close(s.state);
     site_key_wipe(&key);
     baseline_free(baseline);

@@ -3,7 +3,8 @@
  * json.c - the JSON string writer. Its output is always valid JSON in valid UTF-8, whatever
  * the bytes: file names on Unix are bytes, and a CP932 name must not break a JSON Lines
  * consumer. Valid UTF-8 passes through unchanged (no \u escapes for non-ASCII). Also the
- * per-file summary object that json, jsonl --summary and the state report share.
+ * per-file summary object that json, jsonl --summary and the state report share, and the
+ * totals of a sweep that json and sarif print.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -152,4 +153,16 @@ void json_write_summary(FILE *fp, const struct file_summary *fs)
     json_write_counts(fp, fs->by_type);
     fprintf(fp, ",\"decode_errors\":%" PRIu64 ",\"suppressed\":%" PRIu64 "}", fs->decode_errors,
             fs->suppressed);
+}
+
+void json_write_totals(FILE *fp, const struct sweep_totals *t)
+{
+    fprintf(fp,
+            "{\"files\":%" PRIu64 ",\"scanned\":%" PRIu64 ",\"skipped\":%" PRIu64
+            ",\"failed\":%" PRIu64 ",\"unchanged\":%" PRIu64 ",\"files_with_findings\":%" PRIu64
+            ",\"bytes\":%" PRIu64 ",\"findings\":%" PRIu64 ",\"rows\":%" PRIu64 ",\"by_type\":",
+            t->files, t->scanned, t->skipped, t->failed, t->unchanged, t->files_with_findings,
+            t->bytes, t->findings, t->rows);
+    json_write_counts(fp, t->by_type);
+    fprintf(fp, ",\"suppressed\":%" PRIu64 "}", t->suppressed);
 }

@@ -7,17 +7,17 @@
  * then confidence (two decimals), detector, masked, value with --show-values and
  * fingerprint with --fingerprints. With --summary, one object per file instead (json.c).
  * start and end are byte offsets in the file as stored (end exclusive), in its own
- * encoding, so `dd skip=START count=END-START` cuts the value out of it.
+ * encoding, so `dd skip=START count=END-START` cuts the value out of it. The object is built
+ * in line.c, which the json format shares.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
+#include "line.h"
 #include "output.h"
 
 static int jsonl_begin(struct output *out)
@@ -26,189 +26,11 @@ static int jsonl_begin(struct output *out)
     return 0;
 }
 
-/* A report line is built here and written with one fwrite: a finding is a dozen short pieces,
- * and a stdio call per piece cost more than the scan that found it. */
-#define LINE_BYTES 1024
-
-struct line {
-    FILE *fp;
-    size_t len;
-    char buf[LINE_BYTES];
-};
-
-static void line_flush(struct line *ln)
-{
-    if (ln->len > 0)
-        fwrite(ln->buf, 1, ln->len, ln->fp);
-    ln->len = 0;
-}
-
-/* Out of line, so that the common case below inlines to a copy of a few bytes. */
-static void line_put_slow(struct line *ln, const char *s, size_t n)
-{
-    line_flush(ln);
-    if (n > LINE_BYTES) {
-        fwrite(s, 1, n, ln->fp);
-        return;
-    }
-    memcpy(ln->buf, s, n);
-    ln->len = n;
-}
-
-static inline void line_put(struct line *ln, const char *s, size_t n)
-{
-    if (n > LINE_BYTES - ln->len) {
-        line_put_slow(ln, s, n);
-        return;
-    }
-    memcpy(ln->buf + ln->len, s, n);
-    ln->len += n;
-}
-
-#define LINE_PUT_LITERAL(ln, lit) line_put((ln), (lit), sizeof(lit) - 1)
-
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
-                                  "25262728293031323334353637383940414243444546474849"
-                                  "50515253545556575859606162636465666768697071727374"
-                                  "75767778798081828384858687888990919293949596979899";
-
-/* Decimal digits written straight into the line, two at a time from the right: offsets have
- * eight or nine digits, and a copy of a variable length would be a call. */
-static void line_put_u64(struct line *ln, uint64_t v)
-{
-    if (LINE_BYTES - ln->len < 20)
-        line_flush(ln);
-    size_t n = 1;
-    for (uint64_t t = v; t >= 10; t /= 10)
-        n++;
-    char *end = ln->buf + ln->len + n;
-    while (v >= 100) {
-        unsigned pair = (unsigned)(v % 100);
-        v /= 100;
-        end -= 2;
-        memcpy(end, digit_pairs + 2 * pair, 2);
-    }
-    if (v >= 10) {
-        end -= 2;
-        memcpy(end, digit_pairs + 2 * v, 2);
-    } else {
-        end[-1] = (char)('0' + v);
-    }
-    ln->len += n;
-}
-
-/* Printable ASCII other than '"' and '\\' is its own JSON form, and is copied as it is
- * checked; anything else (escapes, UTF-8 to validate) goes through json_write_string, the
- * one place that knows the rules. */
-static void line_put_string(struct line *ln, const char *s, size_t n)
-{
-    size_t room = LINE_BYTES - ln->len;
-    if (room >= 2 && n <= room - 2) { /* the string and its two quotes fit */
-        char *o = ln->buf + ln->len;
-        size_t i = 0;
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
-                break;
-            o[i + 1] = (char)c;
-        }
-        if (i == n) {
-            o[0] = '"';
-            o[n + 1] = '"';
-            ln->len += n + 2;
-            return;
-        }
-    }
-    line_flush(ln);
-    json_write_string(ln->fp, s, n);
-}
-
-static void line_put_member(struct line *ln, const char *key, const char *s)
-{
-    LINE_PUT_LITERAL(ln, ",\"");
-    line_put(ln, key, strlen(key));
-    LINE_PUT_LITERAL(ln, "\":");
-    line_put_string(ln, s, strlen(s));
-}
-
-/* What printf's "%.2f" writes, without printf's cost: the double is taken apart into an
- * integer mantissa and a power of two so that the hundredths are rounded exactly as glibc
- * rounds them (to nearest, ties to even, on the exact binary value). Values outside the
- * confidence range, which never occur, are left to printf. */
-static void line_put_hundredths(struct line *ln, double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    unsigned exp = (unsigned)(bits >> 52) & 0x7FF;
-    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
-    if ((bits >> 63) != 0 || !(x < 1000.0)) {
-        /* Negative, huge, infinite or NaN: not a confidence; keep printf's form. */
-        char tmp[64];
-        int n = snprintf(tmp, sizeof tmp, "%.2f", x);
-        if (n > 0)
-            line_put(ln, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-        return;
-    }
-    /* x = mant * 2^-shift exactly, with mant < 2^53 (so mant * 100 < 2^60 fits) and, as
-     * x < 1000 < 2^10, shift > 42. */
-    unsigned shift;
-    if (exp == 0) {
-        shift = 1074;
-    } else {
-        mant |= UINT64_C(1) << 52;
-        shift = 1075 - exp;
-    }
-    uint64_t hundredths = 0;
-    if (shift < 64) {
-        uint64_t scaled = mant * 100;
-        hundredths = scaled >> shift;
-        uint64_t rest = scaled & ((UINT64_C(1) << shift) - 1);
-        uint64_t half = UINT64_C(1) << (shift - 1);
-        if (rest > half || (rest == half && (hundredths & 1) != 0))
-            hundredths++;
-    }
-    /* With shift >= 64, x * 100 < 2^60 / 2^64: it rounds to 0.00. */
-    line_put_u64(ln, hundredths / 100);
-    char frac[3] = {'.', (char)('0' + hundredths / 10 % 10), (char)('0' + hundredths % 10)};
-    line_put(ln, frac, sizeof frac);
-}
-
 static void jsonl_finding(struct output *out, const struct output_finding *of)
 {
     struct line ln = {.fp = out->fp, .len = 0};
-    LINE_PUT_LITERAL(&ln, "{\"path\":");
-    line_put_string(&ln, of->path, strlen(of->path));
-    line_put_member(&ln, "type", piiscan_type_name(of->type));
-    if (of->sheet != NULL) {
-        line_put_member(&ln, "sheet", of->sheet);
-        line_put_member(&ln, "cell", of->cell != NULL ? of->cell : "");
-        LINE_PUT_LITERAL(&ln, ",\"start\":");
-        line_put_u64(&ln, of->start);
-        LINE_PUT_LITERAL(&ln, ",\"end\":");
-        line_put_u64(&ln, of->end);
-    } else {
-        LINE_PUT_LITERAL(&ln, ",\"start\":");
-        line_put_u64(&ln, of->start);
-        LINE_PUT_LITERAL(&ln, ",\"end\":");
-        line_put_u64(&ln, of->end);
-        LINE_PUT_LITERAL(&ln, ",\"line\":");
-        line_put_u64(&ln, of->line);
-        if (of->field > 0) {
-            LINE_PUT_LITERAL(&ln, ",\"field\":");
-            line_put_u64(&ln, of->field);
-        }
-    }
-    LINE_PUT_LITERAL(&ln, ",\"confidence\":");
-    line_put_hundredths(&ln, of->confidence);
-    line_put_member(&ln, "detector", of->detector != NULL ? of->detector : "");
-    line_put_member(&ln, "masked", of->masked);
-    if (of->value != NULL) {
-        LINE_PUT_LITERAL(&ln, ",\"value\":");
-        line_put_string(&ln, of->value, of->value_len);
-    }
-    if (of->fingerprint != NULL)
-        line_put_member(&ln, "fingerprint", of->fingerprint);
-    LINE_PUT_LITERAL(&ln, "}\n");
+    line_put_finding(&ln, of);
+    LINE_PUT_LITERAL(&ln, "\n");
     line_flush(&ln);
 }
 

@@ -28,6 +28,10 @@ struct output {
     bool is_showing_values; /* --show-values: the value as found, beside the mask */
     bool is_summary_only;   /* --summary: file_begin/file_end only */
     bool has_fingerprints;  /* --fingerprints: output_finding.fingerprint is set */
+    bool is_csv_cp932;      /* --csv-encoding cp932: the csv format writes CP932 */
+    const char *file_path;  /* -o: the file being written now (a temporary one, renamed to
+                             * path when the report is complete); writes_file formats open
+                             * it themselves. NULL for standard output */
     void *state;            /* the format's own, from begin to end */
 };
 
@@ -112,8 +116,9 @@ struct sweep_totals {
 };
 
 struct output_ops {
-    const char *name; /* the --format value */
-    bool writes_file; /* needs -o FILE (a workbook is not written to a pipe) */
+    const char *name;     /* the --format value */
+    bool writes_file;     /* needs -o FILE (a workbook is not written to a pipe) */
+    bool refuses_summary; /* has no per-file form: --summary is refused */
     /** Returns 0, or -1 with errno set when the report cannot be started. */
     int (*begin)(struct output *out);
     void (*file_begin)(struct output *out, const char *path);
@@ -133,8 +138,20 @@ void json_write_counts(FILE *fp, const uint64_t by_type[OUTPUT_TYPES]);
  *  skipped), encoding and format (when known), bytes, records, findings, rows, by_type,
  *  decode_errors, suppressed. */
 void json_write_summary(FILE *fp, const struct file_summary *fs);
+/** The totals as one JSON object (no newline): files, scanned, skipped, failed, unchanged,
+ *  files_with_findings, bytes, findings, rows, by_type, suppressed. */
+void json_write_totals(FILE *fp, const struct sweep_totals *totals);
+
+/* out_csv.c */
+/** --csv-encoding: "utf-8" (the default) or "cp932", with the aliases of --encoding. On a
+ *  bad value it says why on standard error and returns -1; else 0. */
+int parse_csv_encoding(const char *arg, bool *is_cp932);
 
 extern const struct output_ops output_text;
 extern const struct output_ops output_jsonl;
+extern const struct output_ops output_json;
+extern const struct output_ops output_csv;
+extern const struct output_ops output_sarif;
+extern const struct output_ops output_xlsx;
 
 #endif /* PIISCAN_CLI_OUTPUT_H */

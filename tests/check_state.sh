@@ -260,9 +260,10 @@ if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
         script -qec "$PIISCAN_BIN scan --summary big.csv >p.out; echo \"exit \$?\" >p.exit" \
             /dev/null </dev/null >tty.log 2>&1
         has p.exit '^exit 1$' 1 && has p.out '^big.csv: ' 1 || return 1
-        # Drawn: "\rpiiscan: N/M+ files, X MB...\033[K"; cleared at the end: "\r\033[K".
+        # Drawn: "\rpiiscan: N/M+ files, X MB...\033[K" while the walk goes on, or "N/M
+        # files, X/Y MB" once it has found every file; cleared at the end: "\r\033[K".
         tr '\r\033' '\n#' <tty.log >tty.txt
-        has tty.txt '^piiscan: [0-9]+/[0-9]+\+ files, [0-9]+\.[0-9] MB' &&
+        has tty.txt '^piiscan: [0-9]+/[0-9]+\+? files, [0-9]+\.[0-9](/[0-9]+\.[0-9])? MB' &&
             has tty.txt '^#\[K$' || return 1
         last=$(tail -c 4 tty.log | od -An -c | tr -d ' ')
         [ "$last" = '\r033[K' ] || { echo "the line is not cleared at the end: $last"; return 1; }

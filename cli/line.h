@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * line.h - a piece of a JSON report built in memory and written with one fwrite. A finding
+ * is a dozen short pieces, and a stdio call per piece cost more than the scan that found it;
+ * jsonl, json and sarif build their objects here. Everything written is valid JSON in valid
+ * UTF-8 (strings go through json_write_string's rules).
+ */
+#ifndef PIISCAN_CLI_LINE_H
+#define PIISCAN_CLI_LINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+#define LINE_BYTES 1024
+
+struct line {
+    FILE *fp;
+    size_t len;
+    char buf[LINE_BYTES];
+};
+
+/** Writes what the line holds to its FILE and empties it. Errors stay in ferror(fp). */
+void line_flush(struct line *ln);
+/** line_put's way when the bytes do not fit: out of line, so that line_put inlines. */
+void line_put_slow(struct line *ln, const char *s, size_t n);
+
+/** Appends n raw bytes (already JSON). */
+static inline void line_put(struct line *ln, const char *s, size_t n)
+{
+    if (n > LINE_BYTES - ln->len) {
+        line_put_slow(ln, s, n);
+        return;
+    }
+    memcpy(ln->buf + ln->len, s, n);
+    ln->len += n;
+}
+
+#define LINE_PUT_LITERAL(ln, lit) line_put((ln), (lit), sizeof(lit) - 1)
+
+/** Appends a number in decimal. */
+void line_put_u64(struct line *ln, uint64_t v);
+/** Appends s[0..n) as a JSON string, quotes included. */
+void line_put_string(struct line *ln, const char *s, size_t n);
+/** Appends ,"key":"s" (key is plain ASCII, s is NUL-terminated). */
+void line_put_member(struct line *ln, const char *key, const char *s);
+/** Appends x as printf's "%.2f" writes it. */
+void line_put_hundredths(struct line *ln, double x);
+/** Appends a finding as the JSON object jsonl writes on each line (no newline); the json
+ *  format's findings are the same objects. See out_jsonl.c for its keys. */
+void line_put_finding(struct line *ln, const struct output_finding *of);
+
+#endif /* PIISCAN_CLI_LINE_H */
