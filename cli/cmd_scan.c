@@ -54,7 +54,7 @@ static const char help_text[] =
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
     "  -h, --help                print this help and exit\n"
-    "\n"
+    "\n" WALK_HELP "\n"
     "Exit status: 0 if nothing was found, 1 if personal data was found, 2 if a\n"
     "file could not be scanned or the command line is wrong.\n";
 
@@ -77,10 +77,12 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
+    WALK_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
 struct scan {
+    struct walk_options wo;
     piiscan_stream *st;
     const struct output_ops *ops;
     struct output out;
@@ -158,6 +160,11 @@ static int on_walk_error(void *user, const char *path, int errnum)
     return file_failed(user, path, strerror(errnum));
 }
 
+static int on_walk_error_text(void *user, const char *path, const char *reason)
+{
+    return file_failed(user, path, reason);
+}
+
 static int on_skip(void *user, const char *path, const char *reason)
 {
     const struct scan *s = user;
@@ -228,19 +235,15 @@ static const struct walk_ops walk_ops = {
     .file = on_file,
     .error = on_walk_error,
     .skip = on_skip,
+    .error_text = on_walk_error_text,
 };
 
 static int sweep(struct scan *s, char **paths, int npaths)
 {
     if (!s->is_quiet)
         s->ops->begin(&s->out);
-    for (int i = 0; i < npaths; i++) {
-        if (walk_path(&walk_ops, s, paths[i]) != 0) {
-            if (s->write_errno == 0)
-                s->is_out_of_memory = true; /* the walk's only reason to stop by itself */
-            break;
-        }
-    }
+    if (walk_paths(&s->wo, &walk_ops, s, paths, (size_t)npaths) != 0 && s->write_errno == 0)
+        s->is_out_of_memory = true; /* the walk's only reason to stop by itself */
     if (!s->is_quiet && s->write_errno == 0) {
         s->ops->end(&s->out);
         if (fflush(s->out.fp) == EOF || ferror(s->out.fp))
@@ -274,7 +277,7 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "qvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvh" WALK_SHORT_OPTIONS, long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case OPT_FORMAT:
@@ -295,6 +298,9 @@ int cmd_scan(int argc, char **argv)
         case OPT_SHOW_VALUES:
             s.out.is_showing_values = true;
             break;
+        WALK_OPTION_CASES:
+            rc = walk_parse_option(&s.wo, c, optarg);
+            break;
         case 'q':
             s.is_quiet = true;
             break;
@@ -313,7 +319,7 @@ int cmd_scan(int argc, char **argv)
         if (rc != 0)
             goto done;
     }
-    if (optind >= argc) {
+    if (optind >= argc && s.wo.files_from == NULL) {
         cli_message(NULL, "no PATH to scan (use . for the current directory, - for standard "
                           "input)");
         status = usage_error();
@@ -341,5 +347,6 @@ done:
     piiscan_stream_free(s.st);
     piiscan_scanner_free(sc);
     piiscan_options_free(opt);
+    walk_options_free(&s.wo);
     return status;
 }
