@@ -43,6 +43,11 @@ int cmd_scan(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
+/* cmd_hook.c                                                                                 */
+
+int cmd_hook(int argc, char **argv);
+
+/* ------------------------------------------------------------------------------------------ */
 /* walk.c, ignore.c: the files to scan, from the paths on the command line                    */
 
 #include "walk.h"

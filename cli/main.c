@@ -25,6 +25,7 @@ static const struct command {
 } commands[] = {
     {"scan", cmd_scan, "report findings"},
     {"redact", cmd_redact, "replace findings in place or in a copy"},
+    {"hook", cmd_hook, "install a git pre-commit hook that scans staged files"},
     {"help", cmd_help, "show the help of a command"},
 };
 
