@@ -42,10 +42,12 @@
 
 #define IGNORE_FILE_NAME ".piiscanignore"
 
-/* A .piiscanignore in force, and where its directory's part of the logical path ends. */
+/* A .piiscanignore in force, where its directory's part of the logical path ends, and for
+ * those on the way down to a named PATH, the number of components of that directory. */
 struct frame {
     struct ignore *ig;
     size_t base_len;
+    size_t depth;
 };
 
 /* A directory being walked, for loop detection. */
@@ -69,6 +71,12 @@ struct walk {
     size_t logical_len;
     size_t logical_cap;
     size_t root_off; /* where the part below the PATH walked begins in logical */
+    /* The directories on the way down to the last named PATH whose .piiscanignore files are
+     * in force (frames with a depth): the next PATH in the same place reuses them, so that a
+     * list of many files in few directories reads each ignore file once. */
+    char *chain; /* their deepest, as a logical path */
+    size_t chain_depth;
+    bool has_chain;
     char reason[1024];
 };
 
@@ -220,6 +228,15 @@ static void pop_frames(struct walk *w, size_t keep)
         ignore_free(w->frames[--w->nframes].ig);
 }
 
+/* Forgets the ignore files of the way down to the last named PATH. */
+static void drop_chain(struct walk *w)
+{
+    pop_frames(w, 0);
+    free(w->chain);
+    w->chain = NULL;
+    w->has_chain = false;
+}
+
 /* Whether the current logical path is left out by the .piiscanignore files in force or by
  * --exclude and --include; when it is, w->reason says why. is_globbed: the globs apply
  * (not to the PATH walked itself). *is_included, when not NULL, gets whether it matched
@@ -267,7 +284,7 @@ static bool is_left_out(struct walk *w, bool is_dir, bool is_globbed, bool is_un
  * it is looked for and may well not be there. Returns 0 or a callback's non-zero value; a
  * file that cannot be read is reported and the walk goes on without it. */
 static int push_ignore_file(struct walk *w, int dirfd, const char *name, const char *path,
-                            size_t base_len, bool is_listed)
+                            size_t base_len, size_t depth, bool is_listed)
 {
     /* O_NONBLOCK: a fifo of that name must not stall the walk; it is refused below. */
     int fd = openat(dirfd, name, O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -307,7 +324,7 @@ static int push_ignore_file(struct walk *w, int dirfd, const char *name, const c
         rc = errno == ENOMEM ? -1 : w->ops->error(w->user, path, errno);
         goto done;
     }
-    w->frames[w->nframes++] = (struct frame){.ig = ig, .base_len = base_len};
+    w->frames[w->nframes++] = (struct frame){.ig = ig, .base_len = base_len, .depth = depth};
     ig = NULL;
 done:
     ignore_free(ig);
@@ -444,7 +461,7 @@ static int walk_dir(struct walk *w, const char *path, bool may_follow, bool is_u
         } else {
             /* Its patterns match below this directory: "x" for PATH/x, or x itself for ".". */
             size_t base = w->logical_len + (w->logical_len > 0);
-            rc = push_ignore_file(w, dupfd, IGNORE_FILE_NAME, ignore_path, base, true);
+            rc = push_ignore_file(w, dupfd, IGNORE_FILE_NAME, ignore_path, base, SIZE_MAX, true);
         }
         free(ignore_path);
     }
@@ -504,6 +521,23 @@ static int set_logical(struct walk *w, const char *path)
     return 1;
 }
 
+/* How many leading components a and b have in common (a component is a whole name). */
+static size_t common_depth(const char *a, const char *b)
+{
+    size_t depth = 0;
+    for (;;) {
+        size_t na = strcspn(a, "/");
+        size_t nb = strcspn(b, "/");
+        if (na == 0 || na != nb || memcmp(a, b, na) != 0)
+            return depth;
+        depth++;
+        if (a[na] == '\0' || b[nb] == '\0')
+            return depth;
+        a += na + 1;
+        b += nb + 1;
+    }
+}
+
 /* For a PATH below the current directory (its logical path set): puts in force the
  * .piiscanignore files of the current directory and of each directory on the way down, and
  * checks each of those directories, then the PATH itself, as the walk of "." would have.
@@ -513,8 +547,10 @@ static int enter_parents(struct walk *w, bool is_dir, bool *is_out, bool *is_und
 {
     *is_out = false;
     *is_under_include = false;
-    if (w->logical_len == 0)
-        return 0; /* "." itself: its own file is read as it is walked */
+    if (w->logical_len == 0) {
+        drop_chain(w); /* "." itself: its own file is read as it is walked */
+        return 0;
+    }
     char *full = strdup(w->logical);
     if (full == NULL) {
         errno = ENOMEM;
@@ -523,9 +559,30 @@ static int enter_parents(struct walk *w, bool is_dir, bool *is_out, bool *is_und
     bool is_reading = !w->wo->is_skipping_ignore_files;
     bool is_globbed = !is_dir; /* a named directory is the root of its globs */
     int rc = 0;
+    /* What the last PATH loaded on the way down is kept as far as the two ways agree. */
+    size_t kept = 0;
+    if (w->has_chain) {
+        char *slash = strrchr(full, '/');
+        if (slash != NULL && w->chain != NULL) {
+            *slash = '\0';
+            kept = common_depth(full, w->chain);
+            *slash = '/';
+        }
+        if (kept > w->chain_depth)
+            kept = w->chain_depth;
+        size_t keep = w->nframes;
+        while (keep > 0 && w->frames[keep - 1].depth > kept)
+            keep--;
+        pop_frames(w, keep);
+    } else if (is_reading) {
+        rc = push_ignore_file(w, AT_FDCWD, IGNORE_FILE_NAME, IGNORE_FILE_NAME, 0, 0, false);
+    }
+    w->has_chain = true;
+    free(w->chain);
+    w->chain = NULL;
+    w->chain_depth = 0;
     logical_pop(w, 0);
-    if (is_reading)
-        rc = push_ignore_file(w, AT_FDCWD, IGNORE_FILE_NAME, IGNORE_FILE_NAME, 0, false);
+    size_t depth = 0;
     for (char *s = full; rc == 0;) {
         char *slash = strchr(s, '/');
         if (slash != NULL)
@@ -536,6 +593,7 @@ static int enter_parents(struct walk *w, bool is_dir, bool *is_out, bool *is_und
         }
         if (slash == NULL)
             break; /* the PATH itself */
+        depth++;
         bool is_included = false;
         if (is_left_out(w, true, is_globbed, *is_under_include, &is_included)) {
             char why[sizeof w->reason];
@@ -547,15 +605,23 @@ static int enter_parents(struct walk *w, bool is_dir, bool *is_out, bool *is_und
             break;
         }
         *is_under_include = *is_under_include || is_included;
-        if (is_reading) {
+        if (is_reading && depth > kept) {
             size_t len = w->logical_len;
             if (logical_push(w, IGNORE_FILE_NAME) == (size_t)-1) {
                 rc = -1;
                 break;
             }
-            rc = push_ignore_file(w, AT_FDCWD, w->logical, w->logical, len + 1, false);
+            rc = push_ignore_file(w, AT_FDCWD, w->logical, w->logical, len + 1, depth, false);
             logical_pop(w, len);
         }
+        free(w->chain);
+        w->chain = strdup(w->logical);
+        if (w->chain == NULL) {
+            errno = ENOMEM;
+            rc = -1;
+            break;
+        }
+        w->chain_depth = depth;
         s = slash + 1;
     }
     free(full);
@@ -587,9 +653,11 @@ static int walk_root(struct walk *w, const char *path, bool is_listed)
     int rc = 0;
     bool is_out = false;
     bool is_under_include = false;
-    if (below) {
+    if (below)
         rc = enter_parents(w, is_dir, &is_out, &is_under_include);
-    } else if (!is_dir) {
+    else
+        drop_chain(w); /* the ignore files of the current directory do not apply */
+    if (rc == 0 && !below && !is_dir) {
         /* Outside the current directory a named file's globs see its base name. */
         const char *slash = strrchr(path, '/');
         if (logical_push(w, slash != NULL ? slash + 1 : path) == (size_t)-1)
@@ -601,21 +669,21 @@ static int walk_root(struct walk *w, const char *path, bool is_listed)
     const char *excluded = NULL;
     if (rc != 0) {
         /* a callback stopped the walk, or memory ran out */
-    } else if (is_out)
+    } else if (is_out) {
         rc = ops->skip(w->user, path, w->reason);
-    else if (is_dir && ops->exclude_dir != NULL &&
-             (excluded = ops->exclude_dir(w->user, path, &sb)) != NULL)
+    } else if (is_dir && ops->exclude_dir != NULL &&
+               (excluded = ops->exclude_dir(w->user, path, &sb)) != NULL) {
         rc = ops->skip(w->user, path, excluded);
-    else if (is_dir)
+    } else if (is_dir) {
         rc = walk_dir(w, path, true, false);
-    else if (is_too_big(w, &sb))
+    } else if (is_too_big(w, &sb)) {
         rc = too_big(w, path, &sb);
-    /* A pipe named on the command line is what `piiscan scan <(zcat orders.csv.gz)` gives. */
-    else if (S_ISREG(sb.st_mode) || S_ISFIFO(sb.st_mode))
+    } else if (S_ISREG(sb.st_mode) || S_ISFIFO(sb.st_mode)) {
+        /* A pipe named on the command line is what `piiscan scan <(zcat x.csv.gz)` gives. */
         rc = ops->file(w->user, path, true);
-    else
+    } else {
         rc = ops->skip(w->user, path, special_kind(sb.st_mode));
-    pop_frames(w, 0);
+    }
     logical_pop(w, 0);
     return rc;
 }
@@ -685,7 +753,7 @@ int walk_paths(const struct walk_options *wo, const struct walk_ops *ops, void *
     if (rc == 0 && wo->files_from != NULL)
         rc = walk_list(&w);
     int saved = errno;
-    pop_frames(&w, 0);
+    drop_chain(&w);
     free(w.frames);
     free(w.dirs);
     free(w.logical);

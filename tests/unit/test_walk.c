@@ -512,6 +512,26 @@ Test(walk, named_paths_obey_the_ignore_files_on_the_way_down)
                   "the ignore files of . and src apply to named paths below them");
 }
 
+Test(walk, named_paths_in_one_directory_read_its_ignore_file_once)
+{
+    put("d/x.csv", "x");
+    put("d/y.csv", "x");
+    put("e/z.csv", "x");
+    cr_assert_eq(mkdir("d/.piiscanignore", 0755), 0, "an ignore file that cannot be read");
+    struct walk_options wo = {0};
+    struct events ev = {0};
+    walk(&ev, &wo, "d/x.csv", "./d/y.csv", "e/z.csv", "d/x.csv", NULL);
+    expect_events(&ev,
+                  "skip d/.piiscanignore: not a regular file, not read for patterns\n"
+                  "file d/x.csv (follow)\n"
+                  "file ./d/y.csv (follow)\n"
+                  "file e/z.csv (follow)\n"
+                  "skip d/.piiscanignore: not a regular file, not read for patterns\n"
+                  "file d/x.csv (follow)\n",
+                  "a list of files in one directory looks at its ignore file once; another "
+                  "directory in between makes it looked at again");
+}
+
 Test(walk, symlinked_ignore_file_is_not_read)
 {
     put("t/real", "*.csv\n");
