@@ -653,6 +653,7 @@ static int walk_root(struct walk *w, const char *path, bool is_listed)
     int rc = 0;
     bool is_out = false;
     bool is_under_include = false;
+    w->root_off = 0; /* a named file's globs see its whole path; a directory's, below it */
     if (below)
         rc = enter_parents(w, is_dir, &is_out, &is_under_include);
     else

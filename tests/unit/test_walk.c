@@ -421,6 +421,20 @@ Test(walk, named_file_is_matched_on_its_path_as_named)
     walk_options_free(&wo);
 }
 
+Test(walk, globs_of_a_named_file_do_not_depend_on_the_path_before_it)
+{
+    put("sub/x.bak", "x");
+    struct walk_options wo = {0};
+    option(&wo, WALK_OPT_EXCLUDE, "sub/*.bak");
+    struct events ev = {0};
+    walk(&ev, &wo, "sub", "sub/x.bak", NULL);
+    expect_events(&ev,
+                  "file sub/x.bak\n"
+                  "skip sub/x.bak: excluded by --exclude 'sub/*.bak'\n",
+                  "in the walk of sub the glob sees x.bak; named, the file is sub/x.bak");
+    walk_options_free(&wo);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* .piiscanignore                                                                             */
 
