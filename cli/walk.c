@@ -598,9 +598,8 @@ static int enter_parents(struct walk *w, bool is_dir, bool *is_out, bool *is_und
         if (is_left_out(w, true, is_globbed, *is_under_include, &is_included)) {
             char why[sizeof w->reason];
             memcpy(why, w->reason, sizeof why);
-            int k = snprintf(w->reason, sizeof w->reason, "under %s, which is ", w->logical);
-            if (k > 0 && (size_t)k < sizeof w->reason)
-                strncat(w->reason, why, sizeof w->reason - (size_t)k - 1);
+            /* Bounded so that the whole fits in w->reason (1024 bytes). */
+            snprintf(w->reason, sizeof w->reason, "under %.400s, which is %.600s", w->logical, why);
             *is_out = true;
             break;
         }
