@@ -435,6 +435,7 @@ static int walk_dir(struct walk *w, const char *path, bool may_follow, bool is_u
         w->dirs_cap = grown;
     }
     int dupfd = dup(fd); /* the ignore file is opened relative to the directory listed */
+    int dup_errno = dupfd < 0 ? errno : 0;
     char **names = NULL;
     size_t n = 0;
     bool has_ignore_file = false;
@@ -457,7 +458,7 @@ static int walk_dir(struct walk *w, const char *path, bool may_follow, bool is_u
             errno = ENOMEM;
             rc = -1;
         } else if (dupfd < 0) {
-            rc = w->ops->error(w->user, ignore_path, errno);
+            rc = w->ops->error(w->user, ignore_path, dup_errno);
         } else {
             /* Its patterns match below this directory: "x" for PATH/x, or x itself for ".". */
             size_t base = w->logical_len + (w->logical_len > 0);
