@@ -81,38 +81,21 @@ void site_key_wipe(struct site_key *k);
  *  it is left in its canonical form), in which case it has no fingerprint. */
 int fingerprint_hex(const struct site_key *k, piiscan_type type, const char *text, size_t len,
                     char out[FINGERPRINT_HEX_CHARS + 1]);
+
+/* ------------------------------------------------------------------------------------------ */
 /* cmd_state.c (the state file itself: state.h; the progress line: progress.h)               */
 
 int cmd_state(int argc, char **argv);
 
 /* ------------------------------------------------------------------------------------------ */
-/* walk.c: the files to scan, from the paths on the command line                              */
+/* cmd_hook.c                                                                                 */
 
-/** What the walk found. A non-zero return from any callback stops the walk, which then
- *  returns that value. */
-struct walk_ops {
-    /** A file to scan. is_named: the path came from the command line (symbolic links have
-     *  been followed); otherwise it came from a directory and must be opened without
-     *  following a link that may have replaced it since. */
-    int (*file)(void *user, const char *path, bool is_named);
-    /** A path that could not be looked at or listed; errnum is an errno value. */
-    int (*error)(void *user, const char *path, int errnum);
-    /** A path left out on purpose; reason is static ("symbolic link", "fifo" ...). */
-    int (*skip)(void *user, const char *path, const char *reason);
-    /** Optional: asked before a directory is walked; a non-NULL (static) reason leaves it
-     *  out, through skip(). redact -o leaves out its own output directory with it. */
-    const char *(*exclude_dir)(void *user, const char *path, const struct stat *sb);
-};
+int cmd_hook(int argc, char **argv);
 
-/** True for the names of piiscan's temporary files, ".NAME.piiscan-XXXXXX.tmp" (X a letter
- *  or digit): the walk leaves them out, and redact removes those a killed run left. */
-bool walk_is_temp_name(const char *name);
+/* ------------------------------------------------------------------------------------------ */
+/* walk.c, ignore.c: the files to scan, from the paths on the command line                    */
 
-/** Walks one command-line path: a file is passed on, a directory is walked recursively with
- *  its entries in byte order of their names. Symbolic links inside directories are not
- *  followed; fifos, sockets and devices inside directories are skipped. Returns 0, or the
- *  first non-zero value a callback returned (-1 with errno ENOMEM when out of memory). */
-int walk_path(const struct walk_ops *ops, void *user, const char *path);
+#include "walk.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* option_values.c: values of the options scan and redact share                             */

@@ -643,13 +643,13 @@ static const struct walk_ops walk_ops = {
     .skip = on_skip,
 };
 
+/* The walk of scan without its file selection options: every file under the PATHs. */
 static int sweep(struct people *p, char **paths, int npaths)
 {
-    for (int i = 0; i < npaths; i++) {
-        if (walk_path(&walk_ops, p, paths[i]) != 0) {
-            p->is_out_of_memory = true;
-            return -1;
-        }
+    const struct walk_options every_file = {0};
+    if (walk_paths(&every_file, &walk_ops, p, paths, (size_t)npaths) != 0) {
+        p->is_out_of_memory = true;
+        return -1;
     }
     return 0;
 }

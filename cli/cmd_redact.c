@@ -81,7 +81,7 @@ static const char help_text[] =
     "  -q, --quiet               print no report; the exit status tells the result\n"
     "  -v, --verbose             also tell which files were skipped or left clean\n"
     "  -h, --help                print this help and exit\n"
-    "\n"
+    "\n" WALK_HELP "\n"
     "Exit status: 0 if nothing was replaced, 1 if something was (or would be, with\n"
     "--dry-run), 2 if a file could not be redacted or the command line is wrong.\n";
 
@@ -116,10 +116,12 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
+    WALK_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
 struct redact {
+    struct walk_options wo;
     piiscan_redactor *rd;
     piiscan_stream *dry; /* --dry-run: a plain scan that reports like scan does */
     const struct output_ops *ops;
@@ -224,6 +226,11 @@ static int file_failed(struct redact *r, const char *path, const char *fmt, ...)
 static int on_walk_error(void *user, const char *path, int errnum)
 {
     return file_failed(user, path, "%s", strerror(errnum));
+}
+
+static int on_walk_error_text(void *user, const char *path, const char *reason)
+{
+    return file_failed(user, path, "%s", reason);
 }
 
 static int on_skip(void *user, const char *path, const char *reason)
@@ -709,6 +716,7 @@ static const struct walk_ops walk_ops = {
     .error = on_walk_error,
     .skip = on_skip,
     .exclude_dir = on_exclude_dir,
+    .error_text = on_walk_error_text,
 };
 
 static int sweep(struct redact *r, char **paths, int npaths)
@@ -718,12 +726,8 @@ static int sweep(struct redact *r, char **paths, int npaths)
         cli_message(NULL, "cannot start the report: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
-    for (int i = 0; i < npaths; i++) {
-        if (walk_path(&walk_ops, r, paths[i]) != 0) {
-            r->is_out_of_memory = true; /* the walk's only reason to stop by itself */
-            break;
-        }
-    }
+    if (walk_paths(&r->wo, &walk_ops, r, paths, (size_t)npaths) != 0)
+        r->is_out_of_memory = true; /* the walk's only reason to stop by itself */
     const struct sweep_totals no_totals = {0};
     if (r->is_dry_run && !r->is_quiet)
         r->ops->end(&r->out, &no_totals);
@@ -774,7 +778,7 @@ int cmd_redact(int argc, char **argv)
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "o:nqvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:nqvh" WALK_SHORT_OPTIONS, long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case 'o':
@@ -822,6 +826,9 @@ int cmd_redact(int argc, char **argv)
                 rc = -1;
             }
             break;
+        WALK_OPTION_CASES:
+            rc = walk_parse_option(&r.wo, c, optarg);
+            break;
         case 'q':
             r.is_quiet = true;
             break;
@@ -863,7 +870,7 @@ int cmd_redact(int argc, char **argv)
     }
     if (key_file != NULL && read_key_file(key_file, ro) != 0)
         goto done;
-    if (optind >= argc) {
+    if (optind >= argc && r.wo.files_from == NULL) {
         cli_message(NULL, "no PATH to redact");
         status = usage_error();
         goto done;
@@ -906,5 +913,6 @@ done:
     piiscan_scanner_free(sc);
     piiscan_redact_options_free(ro);
     piiscan_options_free(opt);
+    walk_options_free(&r.wo);
     return status;
 }

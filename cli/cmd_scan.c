@@ -86,7 +86,7 @@ static const char help_text[] =
     "  -v, --verbose             tell on standard error which files were skipped,\n"
     "                            and why\n"
     "  -h, --help                print this help and exit\n"
-    "\n"
+    "\n" WALK_HELP "\n"
     "On a terminal, a progress line (files, MB, MB/s, ETA) is shown on standard\n"
     "error, except with -q.\n"
     "\n"
@@ -131,6 +131,7 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"csv-encoding", required_argument, NULL, OPT_CSV_ENCODING},
     {"jobs", required_argument, NULL, 'j'},
+    WALK_LONG_OPTIONS,
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -154,10 +155,11 @@ struct scan {
     const struct config_set *configs;
     const struct baseline *baseline; /* --baseline; NULL without */
     const struct site_key *key;      /* computing fingerprints; NULL: none */
-    size_t root;                     /* the command-line path being walked */
-    struct state *state;             /* --state; NULL without */
-    struct report_file *report;      /* -o FILE */
-    struct progress *progress;       /* the progress line; NULL when not shown */
+    size_t root;                     /* the command-line path being walked; npaths: the list */
+    struct walk_options wo;
+    struct state *state;        /* --state; NULL without */
+    struct report_file *report; /* -o FILE */
+    struct progress *progress;  /* the progress line; NULL when not shown */
     const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
@@ -511,7 +513,13 @@ static int on_skip(void *user, const char *path, const char *reason)
     return report_unscanned(user, path, FILE_SKIPPED, reason);
 }
 
+static int on_walk_error_text(void *user, const char *path, const char *reason)
+{
+    return report_unscanned(user, path, FILE_FAILED, reason);
+}
+
 static const struct walk_ops walk_ops = {
+    .error_text = on_walk_error_text,
     .file = on_walk_file,
     .error = on_walk_error,
     .skip = on_skip,
@@ -591,14 +599,19 @@ static int sweep(struct scan *s, char **paths, int npaths)
         cli_message(NULL, "cannot start the workers: %s", strerror(errno));
         return EXIT_TROUBLE;
     }
+    /* One walk per PATH, so that each file is known to come from its PATH (whose config
+     * applies), then the --files-from list (the config of the current directory). */
     bool is_complete = true;
-    for (int i = 0; i < npaths; i++) {
+    for (int i = 0; i <= npaths && is_complete; i++) {
         s->root = (size_t)i;
-        if (walk_path(&walk_ops, s, paths[i]) != 0) {
+        if (i == npaths && s->wo.files_from == NULL)
+            break;
+        int rc = i < npaths ? walk_roots(&s->wo, &walk_ops, s, paths + i, 1)
+                            : walk_files_from(&s->wo, &walk_ops, s);
+        if (rc != 0) {
             if (errno == ENOMEM) /* the walk's own reason to stop; else the workers' */
                 workers_stop(s->workers, ENOMEM);
             is_complete = false;
-            break;
         }
     }
     progress_walk_done(s->progress);
@@ -693,6 +706,7 @@ int cmd_scan(int argc, char **argv)
     const char *state_path = NULL;
     bool has_marker = true;
     bool has_csv_encoding = false;
+    char **config_paths = NULL;
     struct site_key key = {0};
     bool is_config_lookup = true;
     char why[1024];
@@ -702,7 +716,7 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     int c;
-    while ((c = getopt_long(argc, argv, "j:o:qvh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:o:qvh" WALK_SHORT_OPTIONS, long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case OPT_FORMAT:
@@ -761,6 +775,9 @@ int cmd_scan(int argc, char **argv)
         case 'j':
             rc = parse_jobs(optarg, &s.jobs);
             break;
+        WALK_OPTION_CASES:
+            rc = walk_parse_option(&s.wo, c, optarg);
+            break;
         case 'q':
             s.is_quiet = true;
             break;
@@ -779,7 +796,7 @@ int cmd_scan(int argc, char **argv)
         if (rc != 0)
             goto done;
     }
-    if (optind >= argc) {
+    if (optind >= argc && s.wo.files_from == NULL) {
         cli_message(NULL, "no PATH to scan (use . for the current directory, - for standard "
                           "input)");
         status = usage_error();
@@ -796,8 +813,18 @@ int cmd_scan(int argc, char **argv)
     }
     /* Both are read before anything is scanned: a bad one is an error, never a sweep that
      * reports more (or less) than the user meant. */
-    if (config_set_new(config_path, is_config_lookup, argv + optind, (size_t)(argc - optind), warn,
-                       &configs, why, sizeof why) != 0) {
+    /* The paths of a --files-from list take the config of the current directory, looked
+     * up as for one more PATH, ".". */
+    size_t npaths = (size_t)(argc - optind);
+    config_paths = calloc(npaths + 1, sizeof *config_paths);
+    if (config_paths == NULL) {
+        cli_message(NULL, "%s", strerror(ENOMEM));
+        goto done;
+    }
+    memcpy(config_paths, argv + optind, npaths * sizeof *config_paths);
+    config_paths[npaths] = ".";
+    if (config_set_new(config_path, is_config_lookup, config_paths,
+                       npaths + (s.wo.files_from != NULL), warn, &configs, why, sizeof why) != 0) {
         cli_message(NULL, "%s", why);
         goto done;
     }
@@ -845,6 +872,8 @@ int cmd_scan(int argc, char **argv)
     }
     status = sweep(&s, argv + optind, argc - optind);
 done:
+    free(config_paths);
+    walk_options_free(&s.wo);
     report_file_discard(s.report);
     state_close(s.state);
     site_key_wipe(&key);

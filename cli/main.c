@@ -28,6 +28,7 @@ static const struct command {
     {"redact", cmd_redact, "replace findings in place or in a copy"},
     {"people", cmd_people, "count the distinct people whose data the files hold"},
     {"state", cmd_state, "report what the sweeps of scan --state found"},
+    {"hook", cmd_hook, "install a git pre-commit hook that scans staged files"},
     {"help", cmd_help, "show the help of a command"},
 };
 

@@ -33,8 +33,8 @@ join_continued() {
     awk '{ if (sub(/(\\e|\\)$/, "")) { held = held $0 } else { print held $0; held = "" } }'
 }
 {
-    join_continued <"$README" | grep -E '(^|[$|&;(] *)piiscan '
-    sed 's/\\-/-/g' "$MAN" | join_continued | grep -E '(^|[$|&;("] *)piiscan '
+    join_continued <"$README" | grep -E '(^ *|[$|&;(] *)piiscan '
+    sed 's/\\-/-/g' "$MAN" | join_continued | grep -E '(^ *|[$|&;("] *)piiscan '
 } >"$examples"
 man_text=$(sed 's/\\-/-/g' "$MAN")
 
@@ -44,7 +44,11 @@ for cmd in $commands; do
     printf '%s\n' "$man_text" | grep -Eq "^\\.SS.*\\b$cmd\\b|^\\.SH.*\\b$cmd\\b|piiscan $cmd" ||
         fail "command '$cmd' has no place in the man page"
     help=$("$PIISCAN" "$cmd" --help) || fail "piiscan $cmd --help failed"
-    for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u); do
+    # Options are the lines that start with one ("  -q, --quiet", "      --types=LIST"); an
+    # option named inside a description ("git diff --name-only") is not one of ours.
+    options=$(printf '%s\n' "$help" | grep -oE -- '^ +(-[a-zA-Z0-9], )?--[a-z0-9][a-z0-9-]*' |
+        grep -oE -- '--[a-z0-9-]+' | sort -u)
+    for opt in $options; do
         [ "$opt" = --help ] && continue
         printf '%s\n' "$man_text" | grep -q -- "$opt" ||
             fail "piiscan $cmd $opt: not in the man page"

@@ -4,7 +4,7 @@
 # run.sh - end-to-end cases of the piiscan command. Each directory in tests/cli/cases is one
 # case, named for the behaviour it shows:
 #   args             one line of shell words: the arguments (paths relative to the case)
-#   stdin            piped to the command when present (else /dev/null)
+#   stdin            piped to the command when present (else /dev/null); setup may make it
 #   convert          lines "ENCODING SRC DST": DST made from the UTF-8 file SRC with iconv, so
 #                    that CP932, EUC-JP and UTF-16 inputs are made here and never committed;
 #                    ENCODING may end in +CRLF (line ends made CRLF first) and +BOM (a byte
@@ -147,11 +147,11 @@ for case_dir in "$cases_dir"/*/; do
         ok=no
     else
         args=$(cat "$case_dir/args")
-        input=/dev/null
-        [ -f "$tmp/stdin" ] && input=$tmp/stdin
         if [ -f "$case_dir/setup" ]; then
             (cd "$tmp" && CASE_DIR=$case_dir sh ./setup) >"$log" 2>&1 || ok=no
         fi
+        input=/dev/null
+        [ -f "$tmp/stdin" ] && input=$tmp/stdin
         (
             cd "$tmp" || exit 99
             eval "set -- $args"
