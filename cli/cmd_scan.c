@@ -159,7 +159,9 @@ struct scan {
     struct walk_options wo;
     struct state *state;        /* --state; NULL without */
     struct report_file *report; /* -o FILE */
-    struct progress *progress;  /* the progress line; NULL when not shown */
+    struct stat report_sb;      /* -o FILE as it was at the start, if it existed */
+    bool has_report_sb;
+    struct progress *progress; /* the progress line; NULL when not shown */
     const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
@@ -477,11 +479,18 @@ static const struct workers_ops workers_ops = {
 
 /* The walk's callbacks, on the main thread: files go to the workers, the rest straight to
  * the report in its place. A non-zero return stops the walk: the sweep is stopping. */
+static int report_unscanned(struct scan *s, const char *path, enum file_status status,
+                            const char *reason);
+
 static int on_walk_file(void *user, const char *path, bool is_named)
 {
     struct scan *s = user;
+    /* The report of an earlier run, which this one replaces, is not personal data to find. */
+    struct stat sb;
+    if (s->has_report_sb && stat(path, &sb) == 0 && sb.st_dev == s->report_sb.st_dev &&
+        sb.st_ino == s->report_sb.st_ino)
+        return report_unscanned(s, path, FILE_SKIPPED, "the report being written (-o)");
     if (s->progress != NULL) {
-        struct stat sb;
         bool is_stdin = is_named && strcmp(path, "-") == 0;
         if (!is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
             progress_file_found(s->progress, (uint64_t)sb.st_size);
@@ -864,6 +873,7 @@ int cmd_scan(int argc, char **argv)
         }
         s.out.fp = report_file_stream(s.report);
         s.out.file_path = report_file_temp_path(s.report);
+        s.has_report_sb = stat(s.out.path, &s.report_sb) == 0;
     }
     if (state_path != NULL) {
         if (state_open(state_path, STATE_SWEEP, &s.state) != 0 ||
