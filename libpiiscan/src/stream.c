@@ -35,6 +35,16 @@ struct held {
     size_t cell;
 };
 
+/* Where a finding of the current record starts: window byte `at` is on physical line `line`
+ * (counted from the record's first line) at character `column` of that line. Findings come in
+ * the order they start, so each is found from the last one rather than from its line's start:
+ * a long record with many findings is walked once, not once per finding. */
+struct place {
+    size_t at;
+    uint64_t line;
+    uint32_t column;
+};
+
 /* A field that holds one part of a value split over several columns. */
 struct split_part {
     piiscan_type type; /* 0: none */
@@ -99,7 +109,8 @@ struct piiscan_stream {
     pii_text context_scratch;
     pii_text label_scratch;
     pii_candidates candidates;
-    struct held *held; /* the current record's candidates */
+    struct place place; /* of the last finding delivered in the current record */
+    struct held *held;  /* the current record's candidates */
     size_t nheld;
     size_t held_cap;
     pcre2_match_data *match;
@@ -230,33 +241,26 @@ static int fail(piiscan_stream *st, int code)
 /* ------------------------------------------------------------------------------------------ */
 /* Units: detection, scoring and delivery                                                     */
 
-/* Physical line of window offset `at` inside record `rec`. */
-static uint64_t line_of(const piiscan_stream *st, const pii_record *rec, size_t at)
+/* The place of window byte `at` of record `rec` (a record begins at the start of a line, a
+ * text line cut into pieces aside), found from st->place when it lies before `at`. A line
+ * ends at LF, CR LF or a CR alone; a character is counted at its first byte. */
+static struct place place_of(piiscan_stream *st, const pii_record *rec, size_t at)
 {
-    uint64_t line = st->window_line;
-    if (rec->lines <= 1)
-        return line;
-    size_t record_start = rec->start;
-    const char *s = st->window.data;
-    for (size_t i = record_start; i < at; i++) {
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= st->window.len || s[i + 1] != '\n')))
-            line++;
+    struct place p = st->place;
+    if (p.at < rec->start || p.at > at)
+        p = (struct place){.at = rec->start, .line = 0, .column = 1};
+    const unsigned char *s = (const unsigned char *)st->window.data;
+    for (size_t i = p.at; i < at; i++) {
+        if (s[i] == '\n' || s[i] == '\r') {
+            p.line += s[i] == '\n' || i + 1 >= st->window.len || s[i + 1] != '\n';
+            p.column = 1;
+        } else {
+            p.column += (s[i] & 0xC0) != 0x80;
+        }
     }
-    return line;
-}
-
-/* The 1-based column, in characters, of window byte `at` of record `rec`: a record begins
- * at the start of a line (a text line cut into pieces aside). */
-static uint32_t column_of(const piiscan_stream *st, const pii_record *rec, size_t at)
-{
-    const char *s = st->window.data;
-    size_t line_start = at;
-    while (line_start > rec->start && s[line_start - 1] != '\n' && s[line_start - 1] != '\r')
-        line_start--;
-    uint32_t column = 1;
-    for (size_t i = line_start; i < at; i++)
-        column += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return column;
+    p.at = at;
+    st->place = p;
+    return p;
 }
 
 static size_t count_digits(const char *s, size_t n)
@@ -271,13 +275,15 @@ static size_t count_digits(const char *s, size_t n)
 static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t dend,
                 uint32_t field, const pii_candidate *c)
 {
+    struct place at = place_of(st, rec, dstart);
     piiscan_finding finding = {
         .type = c->type,
         .start = st->window.base + st->window.map[dstart],
         .end = st->window.base + st->window.map[dend],
-        .line = line_of(st, rec, dstart),
+        /* A record the reader found on one line is on window_line, whatever CR it holds. */
+        .line = st->window_line + (rec->lines <= 1 ? 0 : at.line),
         .field = field,
-        .column = column_of(st, rec, dstart),
+        .column = at.column,
         .record = st->stats.records,
         .text = st->window.data + dstart,
         .text_len = dend - dstart,
@@ -400,6 +406,7 @@ static int emit_record(piiscan_stream *st, const pii_record *rec)
 {
     settle_record(st);
     int rc = PIISCAN_OK;
+    st->place = (struct place){.at = rec->start, .line = 0, .column = 1};
     for (size_t i = 0; rc == PIISCAN_OK && i < st->nheld; i++) {
         const struct held *h = &st->held[i];
         rc = emit(st, rec, h->start, h->end, h->field, &h->c);
