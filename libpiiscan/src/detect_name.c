@@ -727,6 +727,7 @@ const struct pii_detector pii_detector_name = {
     .name = "name",
     .type = PIISCAN_TYPE_NAME,
     .needs_digit_or_at = false,
+    .max_confidence = CONF_FULL_HONORIFIC, /* the highest of the CONF_ above */
     .compile = name_compile,
     .free = name_free,
     .scan = name_scan,

@@ -288,6 +288,11 @@ struct pii_detector {
     /* True when every value it finds holds a digit or an at sign, so that a unit without
      * either needs no scan by it (pii_survey). */
     bool needs_digit_or_at;
+    /* For the name and address detectors, 0 for the others: the highest confidence of a
+     * candidate, which, outside the detector's own columns, starts at a byte outside ASCII or
+     * at an ASCII capital letter. In a column of the other of the two types, whose whole field
+     * that type's detector claims above this, the detector need not run (stream.c). */
+    double max_confidence;
     int (*compile)(void **state, piiscan_error *err);
     void (*free)(void *state);
     int (*scan)(const void *state, pcre2_match_data *md, const pii_unit *u, pii_candidates *out);

@@ -109,6 +109,9 @@ struct piiscan_stream {
     pii_text context_scratch;
     pii_text label_scratch;
     pii_candidates candidates;
+    pii_candidates spare; /* the candidates before a deferred detector runs */
+    /* deferred_detector() for each meaning: asked once rather than for every field. */
+    size_t deferred[PII_COL_COUNT];
     struct place place; /* of the last finding delivered in the current record */
     struct held *held;  /* the current record's candidates */
     size_t nheld;
@@ -118,6 +121,25 @@ struct piiscan_stream {
 };
 
 /* ------------------------------------------------------------------------------------------ */
+
+/* In a name column, the name detector claims the whole field (spaces and an honorific aside)
+ * above any address candidate's confidence, and the address detector does the same in an
+ * address column: a candidate of the other dictionary detector there overlaps the claim and
+ * loses to it, so walking the dictionary over every character of the field for it is wasted.
+ * Such a detector is deferred: the unit is scored without it, and it runs (and the unit is
+ * scored again, with the candidates in their usual order) only when the result does not prove
+ * it useless. Returns the detector's index, or ndetectors for none. */
+static size_t deferred_detector(const piiscan_scanner *sc, enum pii_column column)
+{
+    piiscan_type type = pii_column_type(column);
+    if (type != PIISCAN_TYPE_NAME && type != PIISCAN_TYPE_ADDRESS)
+        return sc->ndetectors;
+    for (size_t i = 0; i < sc->ndetectors; i++) {
+        if (sc->detectors[i]->max_confidence > 0 && sc->detectors[i]->type != type)
+            return i;
+    }
+    return sc->ndetectors;
+}
 
 int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *user,
                        piiscan_stream **out)
@@ -138,9 +160,11 @@ int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *u
         piiscan_stream_free(st);
         return PIISCAN_ERR_NOMEM;
     }
-    for (int c = 0; c < PII_COL_COUNT; c++)
+    for (int c = 0; c < PII_COL_COUNT; c++) {
         st->column_may_report[c] =
             pii_score_column_may_report((enum pii_column)c, sc->opt.threshold);
+        st->deferred[c] = deferred_detector(sc, (enum pii_column)c);
+    }
     pii_decoder_init(&st->dec, sc->tables);
     pii_csv_init(&st->csv, ',');
     pii_error_clear(&st->err);
@@ -159,6 +183,7 @@ void piiscan_stream_free(piiscan_stream *st)
     pii_text_free(&st->context_scratch);
     pii_text_free(&st->label_scratch);
     pii_candidates_free(&st->candidates);
+    pii_candidates_free(&st->spare);
     free(st->held);
     pcre2_match_data_free(st->match);
     free(st->columns);
@@ -299,6 +324,59 @@ static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t
     return PIISCAN_OK;
 }
 
+/* Whether a detector whose candidates are at most max_confidence and start at a byte outside
+ * ASCII or an ASCII capital could change the scored candidates c of unit u: not when one of
+ * them is more confident and covers every place where such a candidate could start. Each of
+ * its candidates would then overlap that one and lose to it, before or after the others
+ * (overlaps are resolved strongest first), and would change nothing else. */
+static bool is_outranked(const pii_unit *u, const pii_candidates *c, double max_confidence)
+{
+    for (size_t k = 0; k < c->len; k++) {
+        const pii_candidate *w = &c->v[k];
+        if (w->confidence <= max_confidence)
+            continue;
+        bool is_covered = true;
+        for (size_t i = 0; i < u->len && is_covered; i++) {
+            unsigned char b = (unsigned char)u->text[i];
+            if (i == w->start) {
+                i = w->end - 1;
+                continue;
+            }
+            is_covered = b < 0x80 && !(b >= 'A' && b <= 'Z');
+        }
+        if (is_covered)
+            return true;
+    }
+    return false;
+}
+
+/* Copies c[from..to) to the end of out. */
+static int append_candidates(pii_candidates *out, const pii_candidates *c, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const pii_candidate *v = &c->v[i];
+        int rc = pii_candidates_push(out, v->type, v->start, v->end, v->confidence, v->detector);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    return PIISCAN_OK;
+}
+
+/* Runs the deferred detector `d` after all: st->candidates becomes what the detectors found
+ * in their usual order (those before d, d's, those after it), unscored. st->spare holds the
+ * others' candidates unscored, the first `split` of them from detectors before d. */
+static int run_deferred(piiscan_stream *st, size_t d, const pii_unit *unit, size_t split)
+{
+    const piiscan_scanner *sc = st->sc;
+    st->candidates.len = 0;
+    int rc = append_candidates(&st->candidates, &st->spare, 0, split);
+    if (rc == PIISCAN_OK)
+        rc = sc->detectors[d]->scan(sc->state[d], st->match, unit, &st->candidates);
+    if (rc == PIISCAN_OK)
+        rc = append_candidates(&st->candidates, &st->spare, split, st->spare.len);
+    return rc;
+}
+
 /* Detects and scores one unit of decoded text[0..len): st->candidates then holds what may be
  * reported once the record is complete, sorted, with offsets in text (the folding undone).
  * Used by every reader. */
@@ -335,17 +413,37 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
         .digits = digits,
         .ctx = ctx,
     };
+    size_t deferred = may_hold_words ? st->deferred[column] : sc->ndetectors;
+    size_t split = 0;
     for (size_t i = 0; i < sc->ndetectors; i++) {
         const struct pii_detector *d = sc->detectors[i];
         if (d->needs_digit_or_at ? !sv.has_digit_or_at : !may_hold_words)
             continue;
+        if (i == deferred) {
+            split = st->candidates.len;
+            continue;
+        }
         int rc = d->scan(sc->state[i], st->match, &unit, &st->candidates);
         if (rc != PIISCAN_OK)
             return fail(st, rc);
     }
-    if (st->candidates.len == 0)
-        return PIISCAN_OK;
-    pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+    if (deferred < sc->ndetectors) {
+        st->spare.len = 0;
+        int rc = append_candidates(&st->spare, &st->candidates, 0, st->candidates.len);
+        if (rc != PIISCAN_OK)
+            return fail(st, rc);
+        pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+        if (!is_outranked(&unit, &st->candidates, sc->detectors[deferred]->max_confidence)) {
+            rc = run_deferred(st, deferred, &unit, split);
+            if (rc != PIISCAN_OK)
+                return fail(st, rc);
+            pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+        }
+    } else {
+        if (st->candidates.len == 0)
+            return PIISCAN_OK;
+        pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+    }
     if (nmap != NULL) {
         for (size_t i = 0; i < st->candidates.len; i++) {
             st->candidates.v[i].start = nmap[st->candidates.v[i].start];
