@@ -275,13 +275,31 @@ static struct place place_of(piiscan_stream *st, const pii_record *rec, size_t a
     if (p.at < rec->start || p.at > at)
         p = (struct place){.at = rec->start, .line = 0, .column = 1};
     const unsigned char *s = (const unsigned char *)st->window.data;
-    for (size_t i = p.at; i < at; i++) {
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    size_t i = p.at;
+    while (i < at) {
+        /* Eight bytes at a time while they hold no line end: the characters among them are
+         * the bytes that are no UTF-8 continuation (10xxxxxx). */
+        if (at - i >= 8) {
+            uint64_t v;
+            memcpy(&v, s + i, sizeof v);
+            uint64_t lf = v ^ (ones * '\n');
+            uint64_t cr = v ^ (ones * '\r');
+            if (((((lf - ones) & ~lf) | ((cr - ones) & ~cr)) & highs) == 0) {
+                uint64_t continuation = v & ~(v << 1) & highs;
+                p.column += 8 - (uint32_t)(((continuation >> 7) * ones) >> 56);
+                i += 8;
+                continue;
+            }
+        }
         if (s[i] == '\n' || s[i] == '\r') {
             p.line += s[i] == '\n' || i + 1 >= st->window.len || s[i + 1] != '\n';
             p.column = 1;
         } else {
             p.column += (s[i] & 0xC0) != 0x80;
         }
+        i++;
     }
     p.at = at;
     st->place = p;
