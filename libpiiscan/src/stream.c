@@ -112,8 +112,9 @@ struct piiscan_stream {
     pii_candidates spare; /* the candidates before a deferred detector runs */
     /* deferred_detector() for each meaning: asked once rather than for every field. */
     size_t deferred[PII_COL_COUNT];
-    struct place place; /* of the last finding delivered in the current record */
-    struct held *held;  /* the current record's candidates */
+    struct place place;      /* of the last finding delivered in the current record */
+    piiscan_finding finding; /* the one given to the callback (text input) */
+    struct held *held;       /* the current record's candidates */
     size_t nheld;
     size_t held_cap;
     pcre2_match_data *match;
@@ -319,23 +320,25 @@ static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t
                 uint32_t field, const pii_candidate *c)
 {
     struct place at = place_of(st, rec, dstart);
-    piiscan_finding finding = {
-        .type = c->type,
-        .start = st->window.base + st->window.map[dstart],
-        .end = st->window.base + st->window.map[dend],
-        /* A record the reader found on one line is on window_line, whatever CR it holds. */
-        .line = st->window_line + (rec->lines <= 1 ? 0 : at.line),
-        .field = field,
-        .column = at.column,
-        .record = st->stats.records,
-        .text = st->window.data + dstart,
-        .text_len = dend - dstart,
-        .confidence = c->confidence,
-        .detector = c->detector,
-    };
+    /* Filled in member by member: the members of text input that no finding sets (sheet,
+     * cell, and any added later) stay as calloc left them, and a finding costs no clearing
+     * of the whole structure. */
+    piiscan_finding *f = &st->finding;
+    f->type = c->type;
+    f->start = st->window.base + st->window.map[dstart];
+    f->end = st->window.base + st->window.map[dend];
+    /* A record the reader found on one line is on window_line, whatever CR it holds. */
+    f->line = st->window_line + (rec->lines <= 1 ? 0 : at.line);
+    f->field = field;
+    f->column = at.column;
+    f->record = st->stats.records;
+    f->text = st->window.data + dstart;
+    f->text_len = dend - dstart;
+    f->confidence = c->confidence;
+    f->detector = c->detector;
     st->stats.findings++;
-    if (st->fn(&finding, st->user) != 0) {
-        pii_error_set(&st->err, PIISCAN_ERR_ABORTED, finding.start, finding.line,
+    if (st->fn(f, st->user) != 0) {
+        pii_error_set(&st->err, PIISCAN_ERR_ABORTED, f->start, f->line,
                       "stopped by the finding callback");
         return fail(st, PIISCAN_ERR_ABORTED);
     }
