@@ -162,6 +162,9 @@ struct pii_survey {
 };
 
 struct pii_survey pii_survey(const char *s, size_t n);
+/** pii_survey of s[0..n), where s[0..readable) may be read (readable >= n): the bytes past
+ *  the text let it be looked at in whole blocks. */
+struct pii_survey pii_survey_within(const char *s, size_t n, size_t readable);
 
 /* ------------------------------------------------------------------------------------------ */
 /* column.c: what a column header or a keyword means                                           */

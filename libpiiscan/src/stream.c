@@ -436,8 +436,8 @@ static int run_deferred(piiscan_stream *st, size_t d, const pii_unit *unit, size
 /* Detects and scores one unit of decoded text[0..len): st->candidates then holds what may be
  * reported once the record is complete, sorted, with offsets in text (the folding undone).
  * Used by every reader. */
-static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_t field,
-                       enum pii_column column, pii_context *ctx)
+static int detect_unit(piiscan_stream *st, const char *text, size_t len, size_t readable,
+                       uint32_t field, enum pii_column column, pii_context *ctx)
 {
     st->candidates.len = 0;
     if (len == 0)
@@ -445,7 +445,7 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
     if (!st->column_may_report[column])
         return PIISCAN_OK;
     const piiscan_scanner *sc = st->sc;
-    struct pii_survey sv = pii_survey(text, len);
+    struct pii_survey sv = pii_survey_within(text, len, readable);
     bool may_hold_words = sv.has_non_ascii || sv.has_capital;
     if (!sv.has_digit_or_at && (sc->needs_digit_or_at || !may_hold_words))
         return PIISCAN_OK;
@@ -547,7 +547,8 @@ static void settle_record(piiscan_stream *st)
 static int scan_unit(piiscan_stream *st, const pii_field *f, uint32_t field, enum pii_column column,
                      pii_context *ctx)
 {
-    int rc = detect_unit(st, st->window.data + f->start, f->end - f->start, field, column, ctx);
+    int rc = detect_unit(st, st->window.data + f->start, f->end - f->start,
+                         st->window.len - f->start, field, column, ctx);
     for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
         const pii_candidate *c = &st->candidates.v[i];
         rc = hold(st, c, f->start + c->start, f->start + c->end, field, 0);
@@ -971,7 +972,7 @@ static int scan_cell_near(piiscan_stream *st, const pii_cell *cells, size_t inde
         ctx.record = st->near;
         ctx.record_len = need;
     }
-    int rc = detect_unit(st, cell->text, cell->len, 0, column, &ctx);
+    int rc = detect_unit(st, cell->text, cell->len, cell->len, 0, column, &ctx);
     for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
         const pii_candidate *c = &st->candidates.v[i];
         rc = hold(st, c, c->start, c->end, 0, index);
