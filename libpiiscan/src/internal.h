@@ -291,6 +291,9 @@ struct pii_detector {
     /* True when every value it finds holds a digit or an at sign, so that a unit without
      * either needs no scan by it (pii_survey). */
     bool needs_digit_or_at;
+    /* The fewest ASCII digits (pii_unit.digits) in a unit where it can find anything: a unit
+     * with fewer needs no scan by it. 0 when it has no such bound. */
+    size_t min_digits;
     /* For the name and address detectors, 0 for the others: the highest confidence of a
      * candidate, which, outside the detector's own columns, starts at a byte outside ASCII or
      * at an ASCII capital letter. In a column of the other of the two types, whose whole field
