@@ -80,7 +80,7 @@ static bool starts_with_digit(const char *s, size_t n)
     if (s[0] >= '0' && s[0] <= '9')
         return true;
     uint32_t cp;
-    pii_utf8_get(s, n, &cp);
+    pii_utf8_fast(s, n, &cp);
     return cp >= 0xFF10 && cp <= 0xFF19;
 }
 
