@@ -606,6 +606,7 @@ const struct pii_detector pii_detector_address = {
     .name = "address",
     .type = PIISCAN_TYPE_ADDRESS,
     .needs_digit_or_at = false,
+    .max_confidence = CONF_FULL, /* the highest of the CONF_ above */
     .compile = address_compile,
     .free = address_free,
     .scan = address_scan,

@@ -28,6 +28,7 @@ static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}\\1\\d{4
 #define CONF_GROUPED 0.85
 #define CONF_KEYWORD 0.97
 #define MAX_DIGITS   19
+#define MIN_DIGITS   14 /* the shortest card number (Diners) */
 
 /* Issuer identification ranges: numbers whose first strlen(lo) digits lie in [lo, hi]
  * lexically, with the lengths (bit n set: n digits) the issuer issues there. */
@@ -100,7 +101,7 @@ static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                      pii_candidates *out)
 {
     const pcre2_code *re = state;
-    if (u->digits < 14)
+    if (u->digits < MIN_DIGITS)
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
@@ -152,6 +153,7 @@ const struct pii_detector pii_detector_card = {
     .name = "card",
     .type = PIISCAN_TYPE_CREDIT_CARD,
     .needs_digit_or_at = true,
+    .min_digits = MIN_DIGITS,
     .compile = card_compile,
     .free = pii_pattern_state_free,
     .scan = card_scan,

@@ -21,6 +21,7 @@ static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}|\\d{12}
 
 #define CONF_KEYWORD 0.95
 #define CONF_COLUMN  0.8 /* the column alone; score.c raises it */
+#define MIN_DIGITS   12  /* a My Number is twelve digits */
 
 /* d holds 12 digit values. P(n) is the n-th of the first eleven counted from the right,
  * Q(n) = n + 1 for n <= 6 and n - 5 for n >= 7; r = sum P(n) Q(n) mod 11; the check digit is
@@ -55,7 +56,7 @@ static int mynumber_scan(const void *state, pcre2_match_data *md, const pii_unit
                          pii_candidates *out)
 {
     const pcre2_code *re = state;
-    if (u->digits < 12)
+    if (u->digits < MIN_DIGITS)
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
@@ -96,6 +97,7 @@ const struct pii_detector pii_detector_mynumber = {
     .name = "mynumber",
     .type = PIISCAN_TYPE_MY_NUMBER,
     .needs_digit_or_at = true,
+    .min_digits = MIN_DIGITS,
     .compile = mynumber_compile,
     .free = pii_pattern_state_free,
     .scan = mynumber_scan,

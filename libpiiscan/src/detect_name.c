@@ -506,6 +506,8 @@ static void trim_field(const pii_unit *u, size_t *start, size_t *end)
             continue;
         if (e - k > 12)
             break;
+        if (!pii_trie_may_start(u->text, u->len, k, PII_LEX_HONORIFIC))
+            continue;
         struct at a;
         lookup(u, k, &a);
         for (size_t i = 0; i < a.n; i++) {
@@ -717,6 +719,7 @@ const struct pii_detector pii_detector_name = {
     .name = "name",
     .type = PIISCAN_TYPE_NAME,
     .needs_digit_or_at = false,
+    .max_confidence = CONF_FULL_HONORIFIC, /* the highest of the CONF_ above */
     .compile = name_compile,
     .free = name_free,
     .scan = name_scan,

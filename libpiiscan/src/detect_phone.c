@@ -50,6 +50,8 @@ static const char pattern[] =
 #define CONF_LABEL          0.97 /* TEL: or 電話 right in front */
 #define CONF_EXCEL_STRIPPED 0.6  /* only in phone columns, where score.c raises it */
 #define NATIONAL_MAX_DIGITS 11
+/* The shortest number: nine digits, a landline whose leading 0 a spreadsheet dropped. */
+#define MIN_DIGITS 9
 
 /* Numbers that are not geographic (dict/phone_types.tsv): a prefix, the length of the whole
  * national number, and whether the digit after the prefix may be 0 (070-0xxx-xxxx is not
@@ -296,7 +298,7 @@ static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u
                       pii_candidates *out)
 {
     const struct phone_state *ps = state;
-    if (u->digits < 9)
+    if (u->digits < MIN_DIGITS)
         return PIISCAN_OK;
     if (u->column == PII_COL_PHONE) {
         int rc = scan_stripped_zero(ps, u, out);
@@ -365,6 +367,7 @@ const struct pii_detector pii_detector_phone = {
     .name = "phone",
     .type = PIISCAN_TYPE_PHONE,
     .needs_digit_or_at = true,
+    .min_digits = MIN_DIGITS,
     .compile = phone_compile,
     .free = phone_free,
     .scan = phone_scan,

@@ -30,6 +30,7 @@ static const char pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d
 #define CONF_ADDRESS      0.9 /* a prefecture follows */
 #define CONF_MARK         0.97
 #define CONF_COLUMN       0.5 /* bare, only because of the column; score.c raises it */
+#define MIN_DIGITS        7   /* a code is seven digits */
 
 /* Postal codes by their first three digits (the area): a look-up searches one area's codes,
  * a hundred or so, instead of the whole list. */
@@ -195,7 +196,7 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
                        pii_candidates *out)
 {
     const struct postal_state *ps = state;
-    if (u->digits < 7 || !may_hold_code(u->text, u->len))
+    if (u->digits < MIN_DIGITS || !may_hold_code(u->text, u->len))
         return PIISCAN_OK;
     size_t pos = 0;
     while (pos < u->len) {
@@ -254,6 +255,7 @@ const struct pii_detector pii_detector_postal = {
     .name = "postal",
     .type = PIISCAN_TYPE_POSTAL_CODE,
     .needs_digit_or_at = true,
+    .min_digits = MIN_DIGITS,
     .compile = postal_compile,
     .free = postal_free,
     .scan = postal_scan,

@@ -180,6 +180,9 @@ struct pii_survey {
 };
 
 struct pii_survey pii_survey(const char *s, size_t n);
+/** pii_survey of s[0..n), where s[0..readable) may be read (readable >= n): the bytes past
+ *  the text let it be looked at in whole blocks. */
+struct pii_survey pii_survey_within(const char *s, size_t n, size_t readable);
 
 /* ------------------------------------------------------------------------------------------ */
 /* marker.c: the inline allow marker                                                           */
@@ -320,6 +323,14 @@ struct pii_detector {
     /* True when every value it finds holds a digit or an at sign, so that a unit without
      * either needs no scan by it (pii_survey). */
     bool needs_digit_or_at;
+    /* The fewest ASCII digits (pii_unit.digits) in a unit where it can find anything: a unit
+     * with fewer needs no scan by it. 0 when it has no such bound. */
+    size_t min_digits;
+    /* For the name and address detectors, 0 for the others: the highest confidence of a
+     * candidate, which, outside the detector's own columns, starts at a byte outside ASCII or
+     * at an ASCII capital letter. In a column of the other of the two types, whose whole field
+     * that type's detector claims above this, the detector need not run (stream.c). */
+    double max_confidence;
     int (*compile)(void **state, piiscan_error *err);
     void (*free)(void *state);
     int (*scan)(const void *state, pcre2_match_data *md, const pii_unit *u, pii_candidates *out);

@@ -9,6 +9,9 @@
  * stay as they are), and ー stays a long vowel mark unless it stands between digits.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -77,7 +80,7 @@ static bool starts_with_digit(const char *s, size_t n)
     if (s[0] >= '0' && s[0] <= '9')
         return true;
     uint32_t cp;
-    pii_utf8_get(s, n, &cp);
+    pii_utf8_fast(s, n, &cp);
     return cp >= 0xFF10 && cp <= 0xFF19;
 }
 
@@ -120,16 +123,19 @@ static const uint8_t byte_class[256] = {
     ['Z'] = BYTE_CAPITAL,
 };
 
-struct pii_survey pii_survey(const char *s, size_t n)
+/* The survey byte by byte from p[i] on, adding to what sv, *has_at, *is_wide_hint and *high
+ * hold. Stops where nothing more is to be learnt: a field to fold has its digits counted
+ * again after folding, and holds a byte outside ASCII, so once it may also hold a number the
+ * survey is done (what it left uncounted, the caller does not use). */
+static void survey_bytes(const unsigned char *p, size_t n, size_t i, struct pii_survey *svp,
+                         bool *has_at_p, bool *is_wide_hint_p, unsigned char *high_p)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    struct pii_survey sv = {false, false, false, false, 0};
-    bool is_wide_hint = false;
-    bool has_at = false;
+    struct pii_survey sv = *svp;
+    bool is_wide_hint = *is_wide_hint_p;
+    bool has_at = *has_at_p;
     /* Every byte is or-ed in rather than classed: outside ASCII is the common case in
      * Japanese text, and a branch per byte would cost the number-only scans. */
-    unsigned char high = 0;
-    size_t i = 0;
+    unsigned char high = *high_p;
     for (; i < n; i++) {
         high |= p[i];
         uint8_t c = byte_class[p[i]];
@@ -156,9 +162,114 @@ struct pii_survey pii_survey(const char *s, size_t n)
         if (sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint))
             break;
     }
+    *svp = sv;
+    *has_at_p = has_at;
+    *is_wide_hint_p = is_wide_hint;
+    *high_p = high;
+}
+
+#if defined(__SSE2__)
+/* The sum of the sixteen byte counters in v. */
+static inline size_t sum_bytes(__m128i v)
+{
+    __m128i sums = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+}
+
+/* Sixteen bytes of p[i..n) at a time, with the bytes after them up to p[i + 18) (readable):
+ * the same classes as byte_class[], and the three-byte sequences behind its lead bytes
+ * (U+3000, U+30FC, full-width digits and at sign) from the same block loaded one and two
+ * bytes on. A sequence counts only when it ends inside the text, as the bytewise survey has
+ * it. Everything stays in vectors (digits in byte counters, emptied every 255 blocks) until
+ * the end. Returns where the bytewise survey takes over. */
+static size_t survey_blocks(const unsigned char *p, size_t n, size_t readable,
+                            struct pii_survey *sv, bool *has_at, bool *is_wide_hint,
+                            unsigned char *high)
+{
+    const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i digits = _mm_setzero_si128();
+    __m128i at = _mm_setzero_si128();
+    __m128i capital = _mm_setzero_si128();
+    __m128i highs = _mm_setzero_si128();
+    __m128i fold = _mm_setzero_si128();
+    __m128i wide = _mm_setzero_si128();
+    size_t blocks = 0;
+    size_t i = 0;
+    while (i < n && readable - i >= 18) {
+        size_t k = n - i < 16 ? n - i : 16;
+        /* A sequence starting in lane j ends in lane j + 2, which must be inside the text. */
+        size_t k3 = n - i < 18 ? (n - i > 2 ? n - i - 2 : 0) : 16;
+        __m128i valid = _mm_cmplt_epi8(lane, _mm_set1_epi8((char)k));
+        __m128i valid3 = _mm_cmplt_epi8(lane, _mm_set1_epi8((char)k3));
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(p + i + 2));
+        /* Signed compares: bytes from 0x80 are negative, below every ASCII class. */
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        __m128i e3 = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE3));
+        __m128i ef = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF));
+        __m128i dash = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xCB)));
+        __m128i space3000 = _mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0x80)),
+                                          _mm_cmpeq_epi8(v2, _mm_set1_epi8((char)0x80)));
+        __m128i mark30fc = _mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0x83)),
+                                         _mm_cmpeq_epi8(v2, _mm_set1_epi8((char)0xBC)));
+        /* EF BC 90..A0: the third byte less 0x90 is at most 0x10, unsigned. */
+        __m128i third = _mm_sub_epi8(v2, _mm_set1_epi8((char)0x90));
+        __m128i wide_form =
+            _mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xBC)),
+                          _mm_cmpeq_epi8(_mm_min_epu8(third, _mm_set1_epi8(0x10)), third));
+        digits = _mm_sub_epi8(digits, _mm_and_si128(digit, valid));
+        at = _mm_or_si128(at, _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), valid));
+        capital = _mm_or_si128(capital, _mm_and_si128(upper, valid));
+        highs = _mm_or_si128(highs, _mm_and_si128(v, valid));
+        fold = _mm_or_si128(fold, _mm_and_si128(_mm_or_si128(dash, ef), valid));
+        fold = _mm_or_si128(
+            fold, _mm_and_si128(_mm_and_si128(e3, _mm_or_si128(space3000, mark30fc)), valid3));
+        wide = _mm_or_si128(wide, _mm_and_si128(_mm_and_si128(ef, wide_form), valid3));
+        i += k;
+        if (++blocks == 255) {
+            sv->digits += sum_bytes(digits);
+            digits = _mm_setzero_si128();
+            blocks = 0;
+        }
+    }
+    sv->digits += sum_bytes(digits);
+    sv->has_capital = sv->has_capital || _mm_movemask_epi8(capital) != 0;
+    sv->needs_folding = sv->needs_folding || _mm_movemask_epi8(fold) != 0;
+    *has_at = *has_at || _mm_movemask_epi8(at) != 0;
+    *is_wide_hint = *is_wide_hint || _mm_movemask_epi8(wide) != 0;
+    *high |= _mm_movemask_epi8(highs) != 0 ? 0x80 : 0;
+    return i;
+}
+#endif
+
+struct pii_survey pii_survey_within(const char *s, size_t n, size_t readable)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    struct pii_survey sv = {false, false, false, false, 0};
+    bool is_wide_hint = false;
+    bool has_at = false;
+    unsigned char high = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    i = survey_blocks(p, n, readable, &sv, &has_at, &is_wide_hint, &high);
+#else
+    (void)readable;
+#endif
+    if (!(sv.needs_folding && (sv.digits > 0 || has_at || is_wide_hint)))
+        survey_bytes(p, n, i, &sv, &has_at, &is_wide_hint, &high);
     sv.has_digit_or_at = sv.digits > 0 || has_at || is_wide_hint;
     sv.has_non_ascii = (high & 0x80) != 0 || sv.needs_folding;
     return sv;
+}
+
+struct pii_survey pii_survey(const char *s, size_t n)
+{
+    return pii_survey_within(s, n, n);
 }
 
 /* pii_utf8_get, with the three-byte characters of Japanese text decoded in line (a lead byte

@@ -33,6 +33,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -46,14 +49,28 @@ static inline uint64_t has_byte(uint64_t v, uint64_t pat)
     return (x - ONES) & ~x & HIGHS;
 }
 
-/* Index of the first a, b or c in s[0..n), or n. Eight bytes a step: fields are short, so
- * three memchr calls a field would cost more in set-up than they save. */
+/* Index of the first a, b or c in s[0..n), or n. Sixteen or eight bytes a step: fields are
+ * short, so three memchr calls a field would cost more in set-up than they save. */
 static size_t find3(const char *s, size_t n, unsigned char a, unsigned char b, unsigned char c)
 {
+    size_t i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* Sixteen bytes a step where SSE2 is there (x86-64 always). */
+    const __m128i va = _mm_set1_epi8((char)a);
+    const __m128i vb = _mm_set1_epi8((char)b);
+    const __m128i vc = _mm_set1_epi8((char)c);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                   _mm_cmpeq_epi8(v, vc));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
     const uint64_t pa = ONES * a;
     const uint64_t pb = ONES * b;
     const uint64_t pc = ONES * c;
-    size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, sizeof v);

@@ -222,13 +222,13 @@ static bool stands_alone(const pii_unit *u, size_t start, size_t end)
         while (b > 0 && ((unsigned char)u->text[b] & 0xC0) == 0x80)
             b--;
         uint32_t cp;
-        pii_utf8_get(u->text + b, start - b, &cp);
+        pii_utf8_fast(u->text + b, start - b, &cp);
         if (is_word_char(cp))
             return false;
     }
     if (end < u->len) {
         uint32_t cp;
-        pii_utf8_get(u->text + end, u->len - end, &cp);
+        pii_utf8_fast(u->text + end, u->len - end, &cp);
         if (is_word_char(cp))
             return false;
     }

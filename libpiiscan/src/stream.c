@@ -19,6 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -33,6 +36,16 @@ struct held {
     size_t end;
     uint32_t field;
     size_t cell;
+};
+
+/* Where a finding of the current record starts: window byte `at` is on physical line `line`
+ * (counted from the record's first line) at character `column` of that line. Findings come in
+ * the order they start, so each is found from the last one rather than from its line's start:
+ * a long record with many findings is walked once, not once per finding. */
+struct place {
+    size_t at;
+    uint64_t line;
+    uint32_t column;
 };
 
 /* A field that holds one part of a value split over several columns. */
@@ -108,7 +121,12 @@ struct piiscan_stream {
     pii_text context_scratch;
     pii_text label_scratch;
     pii_candidates candidates;
-    struct held *held; /* the current record's candidates */
+    pii_candidates spare; /* the candidates before a deferred detector runs */
+    /* deferred_detector() for each meaning: asked once rather than for every field. */
+    size_t deferred[PII_COL_COUNT];
+    struct place place;      /* of the last finding delivered in the current record */
+    piiscan_finding finding; /* the one given to the callback (text input) */
+    struct held *held;       /* the current record's candidates */
     size_t nheld;
     size_t held_cap;
     pcre2_match_data *match;
@@ -116,6 +134,25 @@ struct piiscan_stream {
 };
 
 /* ------------------------------------------------------------------------------------------ */
+
+/* In a name column, the name detector claims the whole field (spaces and an honorific aside)
+ * above any address candidate's confidence, and the address detector does the same in an
+ * address column: a candidate of the other dictionary detector there overlaps the claim and
+ * loses to it, so walking the dictionary over every character of the field for it is wasted.
+ * Such a detector is deferred: the unit is scored without it, and it runs (and the unit is
+ * scored again, with the candidates in their usual order) only when the result does not prove
+ * it useless. Returns the detector's index, or ndetectors for none. */
+static size_t deferred_detector(const piiscan_scanner *sc, enum pii_column column)
+{
+    piiscan_type type = pii_column_type(column);
+    if (type != PIISCAN_TYPE_NAME && type != PIISCAN_TYPE_ADDRESS)
+        return sc->ndetectors;
+    for (size_t i = 0; i < sc->ndetectors; i++) {
+        if (sc->detectors[i]->max_confidence > 0 && sc->detectors[i]->type != type)
+            return i;
+    }
+    return sc->ndetectors;
+}
 
 int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *user,
                        piiscan_stream **out)
@@ -138,9 +175,11 @@ int piiscan_stream_new(const piiscan_scanner *sc, piiscan_finding_fn fn, void *u
         piiscan_stream_free(st);
         return PIISCAN_ERR_NOMEM;
     }
-    for (int c = 0; c < PII_COL_COUNT; c++)
+    for (int c = 0; c < PII_COL_COUNT; c++) {
         st->column_may_report[c] =
             pii_score_column_may_report((enum pii_column)c, sc->opt.threshold);
+        st->deferred[c] = deferred_detector(sc, (enum pii_column)c);
+    }
     pii_decoder_init(&st->dec, sc->tables);
     pii_csv_init(&st->csv, ',');
     pii_error_clear(&st->err);
@@ -159,6 +198,7 @@ void piiscan_stream_free(piiscan_stream *st)
     pii_text_free(&st->context_scratch);
     pii_text_free(&st->label_scratch);
     pii_candidates_free(&st->candidates);
+    pii_candidates_free(&st->spare);
     free(st->held);
     pcre2_match_data_free(st->match);
     free(st->columns);
@@ -243,39 +283,98 @@ static int fail(piiscan_stream *st, int code)
 /* ------------------------------------------------------------------------------------------ */
 /* Units: detection, scoring and delivery                                                     */
 
-/* Physical line of window offset `at` inside record `rec`. */
-static uint64_t line_of(const piiscan_stream *st, const pii_record *rec, size_t at)
+#if defined(__SSE2__)
+/* The number of bits set in x < 2^16. */
+static inline unsigned count_bits16(unsigned x)
 {
-    uint64_t line = st->window_line;
-    if (rec->lines <= 1)
-        return line;
-    size_t record_start = rec->start;
-    const char *s = st->window.data;
-    for (size_t i = record_start; i < at; i++) {
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= st->window.len || s[i + 1] != '\n')))
-            line++;
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+#endif
+
+/* The place of window byte `at` of record `rec` (a record begins at the start of a line, a
+ * text line cut into pieces aside), found from st->place when it lies before `at`. A line
+ * ends at LF, CR LF or a CR alone; a character is counted at its first byte. */
+static struct place place_of(piiscan_stream *st, const pii_record *rec, size_t at)
+{
+    struct place p = st->place;
+    if (p.at < rec->start || p.at > at)
+        p = (struct place){.at = rec->start, .line = 0, .column = 1};
+    const unsigned char *s = (const unsigned char *)st->window.data;
+    size_t i = p.at;
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time while they hold no line end, the last block masked to `at`
+     * (findings are close together: most steps are shorter than a block). The characters
+     * among the bytes are those that are no UTF-8 continuation (10xxxxxx). The window's
+     * bytes up to its length may be read. */
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i top2 = _mm_set1_epi8((char)0xC0);
+    const __m128i cont = _mm_set1_epi8((char)0x80);
+    while (i < at && st->window.len - i >= 16) {
+        size_t k = at - i < 16 ? at - i : 16;
+        unsigned valid = (1u << k) - 1;
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i ends = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+        if (((unsigned)_mm_movemask_epi8(ends) & valid) != 0)
+            break;
+        unsigned conts =
+            (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top2), cont)) & valid;
+        p.column += (uint32_t)(k - count_bits16(conts));
+        i += k;
     }
-    return line;
+#endif
+    /* Eight bytes at a time while they hold no line end, then byte by byte. */
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    while (i < at) {
+        if (at - i >= 8) {
+            uint64_t v;
+            memcpy(&v, s + i, sizeof v);
+            uint64_t lfs = v ^ (ones * '\n');
+            uint64_t crs = v ^ (ones * '\r');
+            if (((((lfs - ones) & ~lfs) | ((crs - ones) & ~crs)) & highs) == 0) {
+                uint64_t continuation = v & ~(v << 1) & highs;
+                p.column += 8 - (uint32_t)(((continuation >> 7) * ones) >> 56);
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] == '\n' || s[i] == '\r') {
+            p.line += s[i] == '\n' || i + 1 >= st->window.len || s[i + 1] != '\n';
+            p.column = 1;
+        } else {
+            p.column += (s[i] & 0xC0) != 0x80;
+        }
+        i++;
+    }
+    p.at = at;
+    st->place = p;
+    return p;
 }
 
-/* The 1-based column, in characters, of window byte `at` of record `rec`: a record begins
- * at the start of a line (a text line cut into pieces aside). */
-static uint32_t column_of(const piiscan_stream *st, const pii_record *rec, size_t at)
-{
-    const char *s = st->window.data;
-    size_t line_start = at;
-    while (line_start > rec->start && s[line_start - 1] != '\n' && s[line_start - 1] != '\r')
-        line_start--;
-    uint32_t column = 1;
-    for (size_t i = line_start; i < at; i++)
-        column += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return column;
-}
-
-static size_t count_digits(const char *s, size_t n)
+/* ASCII digits in s[0..n), where s[0..readable) may be read (readable >= n). */
+static size_t count_digits(const char *s, size_t n, size_t readable)
 {
     size_t digits = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* Sixteen bytes a step, the last block masked to n. Signed compares: bytes from 0x80
+     * are negative, below '0'. */
+    while (i < n && readable - i >= 16) {
+        size_t k = n - i < 16 ? n - i : 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        digits += count_bits16((unsigned)_mm_movemask_epi8(digit) & ((1u << k) - 1));
+        i += k;
+    }
+#else
+    (void)readable;
+#endif
+    for (; i < n; i++)
         digits += (unsigned)(s[i] - '0') <= 9;
     return digits;
 }
@@ -284,33 +383,90 @@ static size_t count_digits(const char *s, size_t n)
 static int emit(piiscan_stream *st, const pii_record *rec, size_t dstart, size_t dend,
                 uint32_t field, const pii_candidate *c)
 {
-    piiscan_finding finding = {
-        .type = c->type,
-        .start = st->window.base + st->window.map[dstart],
-        .end = st->window.base + st->window.map[dend],
-        .line = line_of(st, rec, dstart),
-        .field = field,
-        .column = column_of(st, rec, dstart),
-        .record = st->stats.records,
-        .text = st->window.data + dstart,
-        .text_len = dend - dstart,
-        .confidence = c->confidence,
-        .detector = c->detector,
-    };
+    struct place at = place_of(st, rec, dstart);
+    /* Filled in member by member: the members of text input that no finding sets (sheet,
+     * cell, and any added later) stay as calloc left them, and a finding costs no clearing
+     * of the whole structure. */
+    piiscan_finding *f = &st->finding;
+    f->type = c->type;
+    f->start = st->window.base + st->window.map[dstart];
+    f->end = st->window.base + st->window.map[dend];
+    /* A record the reader found on one line is on window_line, whatever CR it holds. */
+    f->line = st->window_line + (rec->lines <= 1 ? 0 : at.line);
+    f->field = field;
+    f->column = at.column;
+    f->record = st->stats.records;
+    f->text = st->window.data + dstart;
+    f->text_len = dend - dstart;
+    f->confidence = c->confidence;
+    f->detector = c->detector;
     st->stats.findings++;
-    if (st->fn(&finding, st->user) != 0) {
-        pii_error_set(&st->err, PIISCAN_ERR_ABORTED, finding.start, finding.line,
+    if (st->fn(f, st->user) != 0) {
+        pii_error_set(&st->err, PIISCAN_ERR_ABORTED, f->start, f->line,
                       "stopped by the finding callback");
         return fail(st, PIISCAN_ERR_ABORTED);
     }
     return PIISCAN_OK;
 }
 
+/* Whether a detector whose candidates are at most max_confidence and start at a byte outside
+ * ASCII or an ASCII capital could change the scored candidates c of unit u: not when one of
+ * them is more confident and covers every place where such a candidate could start. Each of
+ * its candidates would then overlap that one and lose to it, before or after the others
+ * (overlaps are resolved strongest first), and would change nothing else. */
+static bool is_outranked(const pii_unit *u, const pii_candidates *c, double max_confidence)
+{
+    for (size_t k = 0; k < c->len; k++) {
+        const pii_candidate *w = &c->v[k];
+        if (w->confidence <= max_confidence)
+            continue;
+        bool is_covered = true;
+        for (size_t i = 0; i < u->len && is_covered; i++) {
+            unsigned char b = (unsigned char)u->text[i];
+            if (i == w->start) {
+                i = w->end - 1;
+                continue;
+            }
+            is_covered = b < 0x80 && !(b >= 'A' && b <= 'Z');
+        }
+        if (is_covered)
+            return true;
+    }
+    return false;
+}
+
+/* Copies c[from..to) to the end of out. */
+static int append_candidates(pii_candidates *out, const pii_candidates *c, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const pii_candidate *v = &c->v[i];
+        int rc = pii_candidates_push(out, v->type, v->start, v->end, v->confidence, v->detector);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    return PIISCAN_OK;
+}
+
+/* Runs the deferred detector `d` after all: st->candidates becomes what the detectors found
+ * in their usual order (those before d, d's, those after it), unscored. st->spare holds the
+ * others' candidates unscored, the first `split` of them from detectors before d. */
+static int run_deferred(piiscan_stream *st, size_t d, const pii_unit *unit, size_t split)
+{
+    const piiscan_scanner *sc = st->sc;
+    st->candidates.len = 0;
+    int rc = append_candidates(&st->candidates, &st->spare, 0, split);
+    if (rc == PIISCAN_OK)
+        rc = sc->detectors[d]->scan(sc->state[d], st->match, unit, &st->candidates);
+    if (rc == PIISCAN_OK)
+        rc = append_candidates(&st->candidates, &st->spare, split, st->spare.len);
+    return rc;
+}
+
 /* Detects and scores one unit of decoded text[0..len): st->candidates then holds what may be
  * reported once the record is complete, sorted, with offsets in text (the folding undone).
  * Used by every reader. */
-static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_t field,
-                       enum pii_column column, pii_context *ctx)
+static int detect_unit(piiscan_stream *st, const char *text, size_t len, size_t readable,
+                       uint32_t field, enum pii_column column, pii_context *ctx)
 {
     st->candidates.len = 0;
     if (len == 0)
@@ -318,7 +474,7 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
     if (!st->column_may_report[column])
         return PIISCAN_OK;
     const piiscan_scanner *sc = st->sc;
-    struct pii_survey sv = pii_survey(text, len);
+    struct pii_survey sv = pii_survey_within(text, len, readable);
     bool may_hold_words = sv.has_non_ascii || sv.has_capital;
     if (!sv.has_digit_or_at && (sc->needs_digit_or_at || !may_hold_words))
         return PIISCAN_OK;
@@ -332,7 +488,7 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
         text = st->norm.data;
         len = st->norm.len;
         nmap = st->norm.map;
-        digits = count_digits(text, len);
+        digits = count_digits(text, len, st->norm.cap);
     }
     pii_unit unit = {
         .text = text,
@@ -342,17 +498,39 @@ static int detect_unit(piiscan_stream *st, const char *text, size_t len, uint32_
         .digits = digits,
         .ctx = ctx,
     };
+    size_t deferred = may_hold_words ? st->deferred[column] : sc->ndetectors;
+    size_t split = 0;
     for (size_t i = 0; i < sc->ndetectors; i++) {
         const struct pii_detector *d = sc->detectors[i];
         if (d->needs_digit_or_at ? !sv.has_digit_or_at : !may_hold_words)
             continue;
+        if (digits < d->min_digits) /* it would return at once: spare the call */
+            continue;
+        if (i == deferred) {
+            split = st->candidates.len;
+            continue;
+        }
         int rc = d->scan(sc->state[i], st->match, &unit, &st->candidates);
         if (rc != PIISCAN_OK)
             return fail(st, rc);
     }
-    if (st->candidates.len == 0)
-        return PIISCAN_OK;
-    pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+    if (deferred < sc->ndetectors) {
+        st->spare.len = 0;
+        int rc = append_candidates(&st->spare, &st->candidates, 0, st->candidates.len);
+        if (rc != PIISCAN_OK)
+            return fail(st, rc);
+        pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+        if (!is_outranked(&unit, &st->candidates, sc->detectors[deferred]->max_confidence)) {
+            rc = run_deferred(st, deferred, &unit, split);
+            if (rc != PIISCAN_OK)
+                return fail(st, rc);
+            pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+        }
+    } else {
+        if (st->candidates.len == 0)
+            return PIISCAN_OK;
+        pii_score_unit_in_record(&unit, &st->candidates, sc->opt.threshold);
+    }
     if (nmap != NULL) {
         for (size_t i = 0; i < st->candidates.len; i++) {
             st->candidates.v[i].start = nmap[st->candidates.v[i].start];
@@ -400,7 +578,8 @@ static void settle_record(piiscan_stream *st)
 static int scan_unit(piiscan_stream *st, const pii_field *f, uint32_t field, enum pii_column column,
                      pii_context *ctx)
 {
-    int rc = detect_unit(st, st->window.data + f->start, f->end - f->start, field, column, ctx);
+    int rc = detect_unit(st, st->window.data + f->start, f->end - f->start,
+                         st->window.len - f->start, field, column, ctx);
     for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
         const pii_candidate *c = &st->candidates.v[i];
         rc = hold(st, c, f->start + c->start, f->start + c->end, field, 0);
@@ -435,6 +614,7 @@ static int emit_record(piiscan_stream *st, const pii_record *rec)
         st->nheld = 0;
     }
     int rc = PIISCAN_OK;
+    st->place = (struct place){.at = rec->start, .line = 0, .column = 1};
     for (size_t i = 0; rc == PIISCAN_OK && i < st->nheld; i++) {
         const struct held *h = &st->held[i];
         rc = emit(st, rec, h->start, h->end, h->field, &h->c);
@@ -763,14 +943,29 @@ static int scan_window(piiscan_stream *st, bool is_final)
 /* ------------------------------------------------------------------------------------------ */
 /* Bytes                                                                                      */
 
+/* Bytes decoded before the window is scanned. The window's text and its offset map (four
+ * bytes per byte of text) are read again for every field and finding: a window of a few tens
+ * of KiB stays in the processor's cache between the decoding and the scan, one decoded from
+ * a large chunk at once does not. */
+#define DECODE_PIECE_BYTES (32u << 10)
+
 static int decode_and_scan(piiscan_stream *st, const unsigned char *buf, size_t len, bool is_final)
 {
-    int rc = pii_decoder_push(&st->dec, buf, len, is_final, &st->window);
-    if (rc != PIISCAN_OK)
-        return fail(st, rc);
-    st->stats.encoding = st->dec.enc;
-    st->stats.decode_errors = st->dec.errors;
-    return scan_window(st, is_final);
+    do {
+        size_t piece = len < DECODE_PIECE_BYTES ? len : DECODE_PIECE_BYTES;
+        bool is_last = piece == len;
+        int rc = pii_decoder_push(&st->dec, buf, piece, is_final && is_last, &st->window);
+        if (rc != PIISCAN_OK)
+            return fail(st, rc);
+        st->stats.encoding = st->dec.enc;
+        st->stats.decode_errors = st->dec.errors;
+        rc = scan_window(st, is_final && is_last);
+        if (rc != PIISCAN_OK || is_last)
+            return rc;
+        buf += piece;
+        len -= piece;
+    } while (len > 0);
+    return PIISCAN_OK;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -839,7 +1034,7 @@ static int scan_cell_near(piiscan_stream *st, const pii_cell *cells, size_t inde
         ctx.record = st->near;
         ctx.record_len = need;
     }
-    int rc = detect_unit(st, cell->text, cell->len, 0, column, &ctx);
+    int rc = detect_unit(st, cell->text, cell->len, cell->len, 0, column, &ctx);
     for (size_t i = 0; rc == PIISCAN_OK && i < st->candidates.len; i++) {
         const pii_candidate *c = &st->candidates.v[i];
         rc = hold(st, c, c->start, c->end, 0, index);

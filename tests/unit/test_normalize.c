@@ -5,6 +5,7 @@
  * the input character that produced it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -198,6 +199,38 @@ Test(normalize, survey_sees_digits_at_signs_and_their_full_width_forms)
     sv = pii_survey("ｶﾀｶﾅ", strlen("ｶﾀｶﾅ"));
     cr_expect(!sv.has_digit_or_at && sv.needs_folding, "half-width kana fold, no number");
     cr_expect(sv.has_non_ascii, "half-width kana may be a name's reading");
+}
+
+Test(normalize, survey_of_a_field_inside_longer_text_sees_the_field_alone)
+{
+    /* A field of a record is surveyed where it lies, with the rest of the record after it
+     * readable: what follows the field (a digit, an at sign, a capital, the middle of
+     * U+3000, U+30FC or a full-width digit) must change nothing. Each text is cut at every
+     * length and surveyed both ways. */
+    static const char *const texts[] = {
+        "東京都渋谷区神南一丁目のマンション　三〇一号室,0312345678,Taro@example.jp",
+        "ヤマダ　タロウ様ご依頼分ー１２３４５６７８９０１２３４５６７８９０",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@＠ｶﾀｶﾅ‐—",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        size_t total = strlen(texts[t]);
+        for (size_t n = 0; n <= total; n++) {
+            char *field = malloc(n + 1);
+            cr_assert_not_null(field);
+            memcpy(field, texts[t], n);
+            struct pii_survey alone = pii_survey(field, n);
+            struct pii_survey within = pii_survey_within(texts[t], n, total);
+            free(field);
+            cr_expect_eq(within.has_digit_or_at, alone.has_digit_or_at, "text %zu cut at %zu", t,
+                         n);
+            cr_expect_eq(within.has_non_ascii, alone.has_non_ascii, "text %zu cut at %zu", t, n);
+            cr_expect_eq(within.needs_folding, alone.needs_folding, "text %zu cut at %zu", t, n);
+            if (!alone.needs_folding) {
+                cr_expect_eq(within.digits, alone.digits, "text %zu cut at %zu", t, n);
+                cr_expect_eq(within.has_capital, alone.has_capital, "text %zu cut at %zu", t, n);
+            }
+        }
+    }
 }
 
 Test(normalize, survey_sees_capitals_that_romaji_names_need)

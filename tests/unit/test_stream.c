@@ -256,6 +256,40 @@ Test(stream, findings_carry_their_record_and_character_column)
     cr_expect_eq(phones, 3, "three phone numbers, got %zu", phones);
 }
 
+/* Whether one finding of `type` with text `text` was collected. */
+static bool has_finding(piiscan_type type, const char *text)
+{
+    for (size_t i = 0; i < got.n; i++) {
+        if (got.type[i] == type && strcmp(got.text[i], text) == 0)
+            return true;
+    }
+    return false;
+}
+
+Test(stream, address_in_a_name_column_that_holds_no_name_is_still_found)
+{
+    /* A company in the name column is no person: no name claims the field, so the address
+     * after it is looked for as in any other field. */
+    const char *csv = "お名前,電話番号\n"
+                      "有限会社佐藤農園 東京都港区六本木1-2-3,03-1234-5678\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_expect(has_finding(PIISCAN_TYPE_ADDRESS, "東京都港区六本木1-2-3"),
+              "the address in the name column is reported");
+    cr_expect(has_finding(PIISCAN_TYPE_NAME, "有限会社佐藤農園 東京都港区六本木1-2-3") == false,
+              "the company is no name");
+}
+
+Test(stream, name_in_an_address_column_that_holds_no_address_is_still_found)
+{
+    /* An address column holding an e-mail address is no address as a whole: the name before
+     * it is looked for as in any other field. */
+    const char *csv = "住所,電話番号\n"
+                      "山田太郎様 taro@example.jp,03-1234-5678\n";
+    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_expect(has_finding(PIISCAN_TYPE_NAME, "山田太郎"), "the name in the address column");
+    cr_expect(has_finding(PIISCAN_TYPE_EMAIL, "taro@example.jp"), "and the e-mail after it");
+}
+
 Test(stream, binary_input_is_skipped_with_a_reason)
 {
     const char data[] = "\x7f"
