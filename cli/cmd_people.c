@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "state.h"
 #include "link.h"
 
 #define TEXT_GAP_LINES  2
@@ -60,6 +61,9 @@ static const char help_text[] =
     "                            (default: 0.5)\n"
     "      --encoding=ENC        read every file as ENC (default: auto)\n"
     "      --max-record-bytes=N  longest record held in memory (default: 4M)\n"
+    "      --state=FILE          count the people of the files that a sweep's state\n"
+    "                            (scan --state FILE) says hold personal data, with\n"
+    "                            the PATHs if any are given\n"
     "      --list-records        print instead, for each record of a person, a line\n"
     "                            PATH TAB LINE TAB FIELD TAB PERSON (the person a\n"
     "                            number; no value), to check the linking\n"
@@ -80,6 +84,7 @@ enum {
     OPT_ENCODING,
     OPT_MAX_RECORD_BYTES,
     OPT_LIST_RECORDS,
+    OPT_STATE,
 };
 
 static const struct option long_options[] = {
@@ -92,6 +97,7 @@ static const struct option long_options[] = {
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
     {"list-records", no_argument, NULL, OPT_LIST_RECORDS},
+    {"state", required_argument, NULL, OPT_STATE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -654,6 +660,67 @@ static int sweep(struct people *p, char **paths, int npaths)
     return 0;
 }
 
+/* The paths of a sweep's state that hold personal data, after the given ones. */
+struct path_list {
+    char **v;
+    size_t n, cap;
+};
+
+static int path_list_add(struct path_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap != 0 ? 2 * l->cap : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n] = strdup(path);
+    if (l->v[l->n] == NULL)
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static int add_holding(void *user, const struct state_entry *e)
+{
+    if (e->state != STATE_FILE_HOLDS)
+        return 0;
+    return path_list_add(user, e->path) != 0 ? 1 : 0;
+}
+
+/* Reads the state without taking the sweep lock: it works while a sweep runs. */
+static int paths_of_state(const char *state_path, char **given, int ngiven, struct path_list *out)
+{
+    for (int i = 0; i < ngiven; i++) {
+        if (path_list_add(out, given[i]) != 0)
+            goto nomem;
+    }
+    struct state *st = NULL;
+    if (state_open(state_path, STATE_READ, &st) != 0)
+        return -1; /* said */
+    int rc = state_each_file(st, add_holding, out);
+    state_close(st);
+    if (rc > 0)
+        goto nomem;
+    if (rc < 0) {
+        cli_message(state_path, "cannot read the state");
+        return -1;
+    }
+    return 0;
+nomem:
+    cli_message(NULL, "%s", strerror(ENOMEM));
+    return -1;
+}
+
+static void path_list_free(struct path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Counting and the report                                                                    */
 
@@ -759,6 +826,8 @@ int cmd_people(int argc, char **argv)
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
     const char *key_file = NULL;
+    const char *state_path = NULL;
+    struct path_list from_state = {0};
     const char *find = NULL;
     piiscan_type find_type = PIISCAN_TYPE_PHONE;
     int status = EXIT_TROUBLE;
@@ -798,6 +867,9 @@ int cmd_people(int argc, char **argv)
         case OPT_MAX_RECORD_BYTES:
             rc = parse_record_bytes(optarg, opt);
             break;
+        case OPT_STATE:
+            state_path = optarg;
+            break;
         case OPT_LIST_RECORDS:
             p.is_listing = true;
             break;
@@ -819,10 +891,18 @@ int cmd_people(int argc, char **argv)
         if (rc != 0)
             goto done;
     }
-    if (optind >= argc) {
-        cli_message(NULL, "no PATH to count (use . for the current directory)");
+    char **paths = argv + optind;
+    int npaths = argc - optind;
+    if (npaths == 0 && state_path == NULL) {
+        cli_message(NULL, "no PATH to count (use . for the current directory, or --state)");
         status = usage_error();
         goto done;
+    }
+    if (state_path != NULL) {
+        if (paths_of_state(state_path, argv + optind, argc - optind, &from_state) != 0)
+            goto done;
+        paths = from_state.v; /* the PATHs, then the state's files */
+        npaths = (int)from_state.n;
     }
     if (p.is_listing && find != NULL) {
         cli_message(NULL, "--list-records and --find-%s: one at a time", p.find_what);
@@ -862,15 +942,15 @@ int cmd_people(int argc, char **argv)
         cli_message(NULL, "%s", strerror(ENOMEM));
         goto done;
     }
-    if (sweep(&p, argv + optind, argc - optind) != 0 || p.is_out_of_memory ||
-        linker_finish(p.lk) != 0 || count_files(&p) != 0) {
+    if (sweep(&p, paths, npaths) != 0 || p.is_out_of_memory || linker_finish(p.lk) != 0 ||
+        count_files(&p) != 0) {
         cli_message(NULL, "%s", strerror(ENOMEM));
         goto done;
     }
     uint32_t people = linker_people(p.lk);
     if (p.is_listing && !p.is_quiet) {
         p.is_second_pass = true;
-        if (sweep(&p, argv + optind, argc - optind) != 0 || p.is_out_of_memory) {
+        if (sweep(&p, paths, npaths) != 0 || p.is_out_of_memory) {
             cli_message(NULL, "%s", strerror(ENOMEM));
             goto done;
         }
@@ -899,7 +979,7 @@ int cmd_people(int argc, char **argv)
             fputs(p.is_json ? ", \"places\": [" : (n == 1 ? " person\n" : " people\n"), p.out);
             p.is_second_pass = true;
             p.next_id = 0;
-            if (sweep(&p, argv + optind, argc - optind) != 0 || p.is_out_of_memory) {
+            if (sweep(&p, paths, npaths) != 0 || p.is_out_of_memory) {
                 cli_message(NULL, "%s", strerror(ENOMEM));
                 goto done;
             }
@@ -923,6 +1003,7 @@ int cmd_people(int argc, char **argv)
                                              : 0.0);
     status = p.is_trouble ? EXIT_TROUBLE : people > 0 ? EXIT_FOUND : EXIT_CLEAN;
 done:
+    path_list_free(&from_state);
     site_key_wipe(&p.key);
     piiscan_stream_free(p.st);
     piiscan_scanner_free(sc);
