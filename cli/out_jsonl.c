@@ -57,6 +57,7 @@ static int jsonl_end(struct output *out, const struct sweep_totals *totals)
 }
 
 const struct output_ops output_jsonl = {
+    .is_concatenable = true,
     .name = "jsonl",
     .begin = jsonl_begin,
     .file_begin = jsonl_file_begin,

@@ -96,6 +96,7 @@ static int text_end(struct output *out, const struct sweep_totals *totals)
 }
 
 const struct output_ops output_text = {
+    .is_concatenable = true,
     .name = "text",
     .begin = text_begin,
     .file_begin = text_file_begin,

@@ -116,8 +116,12 @@ struct sweep_totals {
 };
 
 struct output_ops {
-    const char *name;     /* the --format value */
-    bool writes_file;     /* needs -o FILE (a workbook is not written to a pipe) */
+    const char *name; /* the --format value */
+    bool writes_file; /* needs -o FILE (a workbook is not written to a pipe) */
+    /** The report of several files is the reports of each, one after the other, made with
+     *  begin, file_begin, finding..., file_end and end (without totals) through a `struct
+     *  output` of its own: each worker then makes its files' report itself, in parallel. */
+    bool is_concatenable;
     bool refuses_summary; /* has no per-file form: --summary is refused */
     /** Returns 0, or -1 with errno set when the report cannot be started. */
     int (*begin)(struct output *out);

@@ -12,15 +12,21 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "workers.h"
 
-/* Findings a job keeps while it waits for its turn: past this many bytes of them its worker
- * waits instead. A few MiB per worker keeps a sweep of small files fully parallel. */
-#define KEPT_BYTES_LIMIT (4u << 20)
+/* What a job keeps while it waits for its turn (findings, or its report's bytes): past this
+ * many bytes its worker waits instead, and so does a worker that finds all jobs together
+ * keeping more than KEPT_BYTES_PER_WORKER times the workers. An export holds up to ~50,000
+ * findings a MB, ~10 MB of JSON Lines: 16 MiB keeps a sweep of such files parallel. */
+#define KEPT_BYTES_LIMIT      (16u << 20)
+#define KEPT_BYTES_PER_WORKER (24u << 20)
+/* A job that writes its own report hands it to the real one in blocks this large. */
+#define REPORT_BLOCK_BYTES (64u << 10)
 /* Jobs submitted but not yet reported, per worker: enough that no worker waits for the walk,
  * few enough that a huge tree is not listed into memory ahead of the scan. */
 #define UNREPORTED_PER_WORKER 16
@@ -48,6 +54,15 @@ struct job {
     size_t blob_len, blob_cap;
     struct file_summary fs;
     char *reason; /* fs.reason, owned */
+    /* A concatenable format is made by the worker itself, into bytes[], through its own
+     * `struct output` on a stream that appends there: only handing the bytes over to the
+     * report is serialised. */
+    bool has_own_report;
+    struct output out;
+    FILE *fp;
+    char *bytes;
+    size_t bytes_len, bytes_cap;
+    size_t counted; /* of kept bytes, what w->kept_total holds for this job */
 };
 
 struct workers {
@@ -63,8 +78,11 @@ struct workers {
     size_t unreported;
     size_t max_unreported;
     uint64_t next_seq;
-    bool is_closing; /* no more jobs will come */
-    int stop_errno;  /* non-zero: stopping */
+    bool is_closing;            /* no more jobs will come */
+    bool is_formatting_in_jobs; /* each job makes its own report (output_ops.is_concatenable) */
+    size_t kept_total;          /* bytes kept by the jobs that are not the head */
+    size_t kept_budget;
+    int stop_errno; /* non-zero: stopping */
     struct sweep_totals totals;
     pthread_t *threads;
     unsigned nthreads;
@@ -82,6 +100,9 @@ static void job_free(struct job *job)
 {
     if (job == NULL)
         return;
+    if (job->fp != NULL)
+        fclose(job->fp);
+    free(job->bytes);
     free(job->path);
     free(job->kept);
     free(job->blob);
@@ -150,6 +171,21 @@ static void write_kept(struct job *job)
     }
     job->nkept = 0;
     job->blob_len = 0;
+    w->kept_total -= job->counted;
+    job->counted = 0;
+}
+
+/* Hands the bytes the job's own report made so far to the report. */
+static void write_own(struct job *job)
+{
+    struct workers *w = job->w;
+    if (job->bytes_len > 0 && is_reporting(w)) {
+        fwrite(job->bytes, 1, job->bytes_len, w->out->fp);
+        check_write(w);
+    }
+    job->bytes_len = 0;
+    w->kept_total -= job->counted;
+    job->counted = 0;
 }
 
 /* Reports the head job, which is done, and every done job after it. */
@@ -157,10 +193,14 @@ static void report_done_jobs(struct workers *w)
 {
     struct job *job;
     while ((job = w->unreported_head) != NULL && job->is_done) {
-        write_kept(job);
-        if (is_reporting(w)) {
-            w->out_ops->file_end(w->out, &job->fs);
-            check_write(w);
+        if (job->has_own_report) {
+            write_own(job);
+        } else {
+            write_kept(job);
+            if (is_reporting(w)) {
+                w->out_ops->file_end(w->out, &job->fs);
+                check_write(w);
+            }
         }
         totals_add(&w->totals, &job->fs);
         if (w->ops->file_done != NULL)
@@ -233,13 +273,93 @@ static size_t kept_bytes(const struct job *job)
     return job->blob_len + job->nkept * sizeof(struct kept);
 }
 
+/* Whether a job that is not the head must wait for its turn rather than keep more. */
+static bool must_wait(const struct workers *w, const struct job *job, size_t bytes)
+{
+    return job != w->unreported_head &&
+           (bytes >= KEPT_BYTES_LIMIT || w->kept_total >= w->kept_budget);
+}
+
+/* The stream of a job's own report appends to job->bytes. */
+static ssize_t own_report_write(void *cookie, const char *buf, size_t size)
+{
+    struct job *job = cookie;
+    if (size > job->bytes_cap - job->bytes_len) {
+        size_t cap = job->bytes_cap != 0 ? job->bytes_cap : REPORT_BLOCK_BYTES;
+        while (size > cap - job->bytes_len)
+            cap *= 2;
+        char *bytes = realloc(job->bytes, cap);
+        if (bytes == NULL) {
+            errno = ENOMEM;
+            return -1;
+        }
+        job->bytes = bytes;
+        job->bytes_cap = cap;
+    }
+    memcpy(job->bytes + job->bytes_len, buf, size);
+    job->bytes_len += size;
+    return (ssize_t)size;
+}
+
+/* Starts the job's own report: the format's begin and file_begin on a stream of its own. On
+ * failure the job is reported the usual way. Called on the job's worker, outside the lock. */
+static void own_report_open(struct job *job)
+{
+    struct workers *w = job->w;
+    static const cookie_io_functions_t io = {.write = own_report_write};
+    job->fp = fopencookie(job, "w", io);
+    if (job->fp == NULL)
+        return;
+    job->out = *w->out;
+    job->out.fp = job->fp;
+    job->out.state = NULL;
+    if (w->out_ops->begin(&job->out) != 0) {
+        fclose(job->fp);
+        job->fp = NULL;
+        return;
+    }
+    w->out_ops->file_begin(&job->out, job->path);
+    job->has_own_report = true;
+}
+
+/* After a finding of a job with its own report: hands its bytes over when it is the head and
+ * has a block, or waits for its turn when it keeps too much. With the lock held. */
+static void own_report_settle(struct job *job)
+{
+    struct workers *w = job->w;
+    w->kept_total += job->bytes_len - job->counted;
+    job->counted = job->bytes_len;
+    if (must_wait(w, job, job->bytes_len)) {
+        while (job != w->unreported_head && w->stop_errno == 0)
+            pthread_cond_wait(&w->head_moved, &w->lock);
+    }
+    if (job == w->unreported_head && job->bytes_len >= REPORT_BLOCK_BYTES)
+        write_own(job);
+}
+
 int job_finding(struct job *job, const struct output_finding *of)
 {
     struct workers *w = job->w;
+    if (job->has_own_report) {
+        struct output_finding now = *of;
+        now.path = job->path;
+        w->out_ops->finding(&job->out, &now);
+        if (ferror(job->fp)) {
+            workers_stop(w, ENOMEM);
+            return -1;
+        }
+        if (job->bytes_len < REPORT_BLOCK_BYTES)
+            return w->stop_errno != 0 ? -1 : 0; /* a racy read: only an early exit */
+        pthread_mutex_lock(&w->lock);
+        own_report_settle(job);
+        int rc = w->stop_errno != 0 ? -1 : 0;
+        pthread_mutex_unlock(&w->lock);
+        return rc;
+    }
     pthread_mutex_lock(&w->lock);
     if (w->out_ops == NULL || w->stop_errno != 0)
         goto done;
-    if (job != w->unreported_head && kept_bytes(job) >= KEPT_BYTES_LIMIT) {
+    if (must_wait(w, job, kept_bytes(job))) {
         while (job != w->unreported_head && w->stop_errno == 0)
             pthread_cond_wait(&w->head_moved, &w->lock);
     }
@@ -253,9 +373,14 @@ int job_finding(struct job *job, const struct output_finding *of)
             w->out_ops->finding(w->out, &now);
             check_write(w);
         }
-    } else if (keep(job, of) != 0) {
-        w->stop_errno = ENOMEM;
-        pthread_cond_broadcast(&w->head_moved);
+    } else {
+        size_t before = kept_bytes(job);
+        if (keep(job, of) != 0) {
+            w->stop_errno = ENOMEM;
+            pthread_cond_broadcast(&w->head_moved);
+        }
+        w->kept_total += kept_bytes(job) - before;
+        job->counted += kept_bytes(job) - before;
     }
 done:;
     int rc = w->stop_errno != 0 ? -1 : 0;
@@ -266,12 +391,25 @@ done:;
 void job_end(struct job *job, const struct file_summary *fs)
 {
     struct workers *w = job->w;
-    pthread_mutex_lock(&w->lock);
     job->fs = *fs;
     job->fs.path = job->path;
     if (fs->reason != NULL) {
         job->reason = strdup(fs->reason);
         job->fs.reason = job->reason != NULL ? job->reason : "out of memory";
+    }
+    if (job->has_own_report) {
+        /* file_end, then end, which frees the job's format state and flushes what it holds;
+         * the totals of one file are no report's: none are given. */
+        static const struct sweep_totals no_totals;
+        w->out_ops->file_end(&job->out, &job->fs);
+        int rc = w->out_ops->end(&job->out, &no_totals);
+        if (rc != 0 || fflush(job->fp) == EOF || ferror(job->fp))
+            workers_stop(w, ENOMEM);
+    }
+    pthread_mutex_lock(&w->lock);
+    if (job->has_own_report) {
+        w->kept_total += job->bytes_len - job->counted;
+        job->counted = job->bytes_len;
     }
     job->is_done = true;
     if (job == w->unreported_head)
@@ -322,6 +460,8 @@ static void *worker_main(void *arg)
             job_end(job, &dropped);
             continue;
         }
+        if (w->is_formatting_in_jobs)
+            own_report_open(job);
         w->ops->run(w->user, ctx, job);
     }
     if (ctx != NULL)
@@ -344,6 +484,11 @@ int workers_new(unsigned threads, const struct workers_ops *ops, void *user,
     w->out_ops = out_ops;
     w->out = out;
     w->max_unreported = (size_t)threads * UNREPORTED_PER_WORKER;
+    w->kept_budget = (size_t)threads * KEPT_BYTES_PER_WORKER;
+    /* One worker is always the head and writes straight through; on a terminal each finding
+     * shows as it is found. */
+    w->is_formatting_in_jobs =
+        out_ops != NULL && out_ops->is_concatenable && threads > 1 && !isatty(fileno(out->fp));
     w->threads = calloc(threads, sizeof *w->threads);
     if (w->threads == NULL) {
         free(w);

@@ -262,3 +262,101 @@ Test(workers, stopping_ends_running_jobs_and_refuses_new_ones)
     cr_expect_lt(logged.findings_done, 1000, "the running job was cut short");
     workers_free(w);
 }
+
+/* A format whose files' reports concatenate: each worker writes its own files' lines, with a
+ * state of its own made by begin and freed by end, and the report is still in order. */
+struct line_state {
+    unsigned long findings;
+};
+
+static int line_begin(struct output *out)
+{
+    out->state = calloc(1, sizeof(struct line_state));
+    return out->state != NULL ? 0 : -1;
+}
+
+static void line_file_begin(struct output *out, const char *path)
+{
+    fprintf(out->fp, "begin %s\n", path);
+}
+
+static void line_finding(struct output *out, const struct output_finding *of)
+{
+    struct line_state *ls = out->state;
+    ls->findings++;
+    fprintf(out->fp, "finding %s %lu\n", of->masked, (unsigned long)of->start);
+}
+
+static void line_file_end(struct output *out, const struct file_summary *fs)
+{
+    struct line_state *ls = out->state;
+    cr_assert_eq(ls->findings, fs->findings, "file_end sees the state its findings built");
+    ls->findings = 0;
+    fprintf(out->fp, "end %s %lu\n", fs->path, (unsigned long)fs->findings);
+}
+
+static int line_end(struct output *out, const struct sweep_totals *t)
+{
+    (void)t;
+    free(out->state);
+    out->state = NULL;
+    return 0;
+}
+
+static const struct output_ops line_output = {
+    .name = "lines",
+    .is_concatenable = true,
+    .begin = line_begin,
+    .file_begin = line_file_begin,
+    .finding = line_finding,
+    .file_end = line_file_end,
+    .end = line_end,
+};
+
+/* Runs the jobs with `threads` workers into a temporary file and returns its text. */
+static char *concatenated_report(unsigned threads, const char *const *jobs, size_t njobs)
+{
+    FILE *fp = tmpfile();
+    cr_assert_not_null(fp);
+    struct output out = {.fp = fp};
+    cr_assert_eq(line_begin(&out), 0);
+    struct workers *w = NULL;
+    cr_assert_eq(workers_new(threads, &fake_ops, &logged, &line_output, &out, &w), 0);
+    for (size_t j = 0; j < njobs; j++) {
+        if (jobs[j][0] == '!') {
+            const struct file_summary failed = {.path = jobs[j], .status = FILE_FAILED};
+            cr_assert_eq(workers_report(w, &failed), 0);
+        } else {
+            cr_assert_eq(workers_submit(w, jobs[j], false, 0), 0);
+        }
+    }
+    cr_assert_eq(workers_finish(w), 0);
+    workers_free(w);
+    line_end(&out, NULL);
+    long size = ftell(fp);
+    cr_assert_gt(size, 0);
+    char *text = calloc(1, (size_t)size + 1);
+    rewind(fp);
+    cr_assert_eq(fread(text, 1, (size_t)size, fp), (size_t)size);
+    fclose(fp);
+    return text;
+}
+
+Test(workers, files_each_worker_reports_itself_come_out_as_one_worker_writes_them)
+{
+    /* Slow first jobs, a job far past what a worker may keep (16 MiB of lines), a file the
+     * walk could not read: every order of finishing must give the -j 1 report. */
+    static const char *const jobs[] = {
+        "f0:40:3000", "f1:1000000:0", "f2:3:0", "!missing", "f3:50:1000", "f4:0:0", "f5:7:0",
+    };
+    char *one = concatenated_report(1, jobs, sizeof jobs / sizeof jobs[0]);
+    char *four = concatenated_report(4, jobs, sizeof jobs / sizeof jobs[0]);
+    cr_assert(strlen(one) > 1000000 * 20, "the big job's lines are all there");
+    cr_assert(strcmp(one, four) == 0, "4 workers write what 1 writes (%zu and %zu bytes)",
+              strlen(one), strlen(four));
+    cr_expect(strstr(four, "begin f2:3:0\nfinding f2#0 0\n") != NULL);
+    cr_expect(strstr(four, "end !missing 0\nbegin f3:50:1000\n") != NULL,
+              "the walk's failure in its place");
+    free(one);
+    free(four);
+}
