@@ -14,7 +14,9 @@
  * The output goes to a descriptor (pwrite: libzip seeks back to complete each local header)
  * or to memory. libzip must know a part's size before it writes it, or it writes a Zip64
  * header that some readers refuse, so each rewritten part is run twice: once counting its
- * bytes, once handing them over.
+ * bytes and their CRC, once handing them over deflated. The deflating is done here, with
+ * zlib's default level 6 as Excel's own parts are: libzip 1.7 would deflate at level 9,
+ * three times as slow on a large sheet, and ignores a level set for an unchanged method.
  *
  * A part is rewritten as a stream, 64 KiB at a time: expat parses it and the raw bytes are
  * copied through as they are. What is held in memory: the element that holds edits (an
@@ -46,22 +48,27 @@
 
 #include <expat.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "redact.h"
 #include "xlsx.h"
 
 #define RW_CHUNK_BYTES (64u << 10)
-#define HASH_BYTES     16
-#define NAME_BYTES     512
+/* Slots of the cache of recent edits: a shared string is found once per cell that shows it. */
+#define SEEN_SLOTS 4096
+#define HASH_BYTES 16
+#define NAME_BYTES 512
 
 /* A replaced span of a workbook. */
 typedef struct xedit {
     uint64_t item;     /* pii_cell.item of the element in the original part */
     uint64_t out_item; /* the same in the output part (a shared string keeps its index) */
-    uint64_t start;    /* bytes of the cell text (visible text, then reading), end exclusive */
-    uint64_t end;
-    uint64_t out_start; /* in the output's cell text */
-    uint64_t out_end;
+    /* Bytes of the cell text (visible text, then reading), end exclusive: a cell is at most
+     * the record limit, 1 GiB, so 32 bits hold them and an edit takes 48 bytes. */
+    uint32_t start;
+    uint32_t end;
+    uint32_t out_start; /* in the output's cell text */
+    uint32_t out_end;
     uint32_t part; /* zip index */
     uint32_t out_kept;
     uint8_t place; /* enum pii_place */
@@ -87,6 +94,10 @@ struct pii_workbook {
     xedit *v;
     size_t n;
     size_t cap;
+    /* 1 + the index in v of a recent edit, by a hash of its place and span: the repeats of a
+     * shared string's findings (one per cell that shows it, thousands in a long list of
+     * orders) are dropped as they come rather than kept and sorted away in settle. */
+    uint32_t seen[SEEN_SLOTS];
     enum hook_mode mode;
     /* Pass 1: the units of the current row (borrowed from the stream during the row), and
      * the cell of a comment whose reading is yet to come. */
@@ -330,6 +341,7 @@ void pii_workbook_free(pii_workbook *wb)
 void pii_workbook_clear(pii_workbook *wb)
 {
     wb->n = 0;
+    memset(wb->seen, 0, sizeof wb->seen);
     wb->mode = HOOK_SCAN;
     wb->row = NULL;
     wb->nrow = 0;
@@ -385,20 +397,27 @@ static bool is_of(const xedit *e, uint32_t part, uint64_t item, uint8_t place, b
 /* ------------------------------------------------------------------------------------------ */
 /* Pass 1: findings become edits                                                              */
 
+static bool is_same_edit(const xedit *a, const xedit *b)
+{
+    return a->part == b->part && a->item == b->item && a->place == b->place &&
+           a->start == b->start && a->end == b->end && a->type == b->type;
+}
+
 static int add_edit(pii_workbook *wb, const xedit *e)
 {
-    /* A shared string used by many cells is found once per cell: the same edit, in a row. */
-    if (wb->n > 0) {
-        const xedit *last = &wb->v[wb->n - 1];
-        if (last->part == e->part && last->item == e->item && last->place == e->place &&
-            last->start == e->start && last->end == e->end)
-            return PIISCAN_OK;
-    }
+    uint64_t h = (e->item * 0x9E3779B97F4A7C15u) ^ ((uint64_t)e->start << 20) ^
+                 ((uint64_t)e->end << 40) ^ ((uint64_t)e->part << 8) ^ e->place;
+    h ^= h >> 29;
+    uint32_t *slot = &wb->seen[h % SEEN_SLOTS];
+    if (*slot != 0 && *slot <= wb->n && is_same_edit(&wb->v[*slot - 1], e))
+        return PIISCAN_OK;
     xedit *v = grow(wb->v, &wb->cap, wb->n + 1, sizeof *v);
     if (v == NULL)
         return PIISCAN_ERR_NOMEM;
     wb->v = v;
     v[wb->n++] = *e;
+    if (wb->n <= UINT32_MAX)
+        *slot = (uint32_t)wb->n;
     return PIISCAN_OK;
 }
 
@@ -409,8 +428,8 @@ static int add_edit(pii_workbook *wb, const xedit *e)
 static int add_reading(pii_workbook *wb, const xedit *visible, const pii_cell *reading)
 {
     xedit e = *visible;
-    e.start = reading->offset;
-    e.end = reading->offset + reading->len;
+    e.start = (uint32_t)reading->offset;
+    e.end = (uint32_t)(reading->offset + reading->len);
     e.is_reading_whole = true;
     return add_edit(wb, &e);
 }
@@ -430,12 +449,17 @@ int pii_workbook_finding(piiscan_redactor *rd, const piiscan_finding *f)
         return check_output_finding(rd, c, f);
     if (f->end <= f->start || wb->mode != HOOK_SCAN)
         return 0;
+    if (f->end > UINT32_MAX) {
+        set_error(rd, PIISCAN_ERR_LIMIT, "%.40s!%.40s: a cell longer than 4 GiB", f->sheet,
+                  f->cell);
+        return 1;
+    }
     xedit e = {
         .part = c->part,
         .item = c->item,
         .place = c->place,
-        .start = f->start,
-        .end = f->end,
+        .start = (uint32_t)f->start,
+        .end = (uint32_t)f->end,
         .type = (uint8_t)f->type,
     };
     int rc = add_edit(wb, &e);
@@ -687,6 +711,11 @@ typedef struct rewriter {
     bool has_mtime;
     bool is_measured;
     uint64_t size;
+    uint32_t crc;     /* of the rewritten bytes, from the counting run */
+    uint32_t run_crc; /* of the bytes of the counting run so far */
+    z_stream z;
+    bool has_z;
+    bool is_z_done;
     uint64_t max_hold_bytes;
     zip_error_t error;
 
@@ -781,7 +810,16 @@ static xedit *edit_at(const rewriter *w, size_t i)
 static int put(rewriter *w, const void *p, size_t n)
 {
     w->out_pos += n;
-    return w->is_counting ? PIISCAN_OK : pii_bytes_put(&w->out, p, n);
+    if (w->is_counting) {
+        /* zlib's crc32 takes a uInt length. */
+        for (size_t at = 0; at < n;) {
+            uInt k = n - at > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uInt)(n - at);
+            w->run_crc = (uint32_t)crc32(w->run_crc, (const Bytef *)p + at, k);
+            at += k;
+        }
+        return PIISCAN_OK;
+    }
+    return pii_bytes_put(&w->out, p, n);
 }
 
 /* Writes raw bytes [from, to) of the part, which the raw window holds. */
@@ -945,7 +983,7 @@ static int remask(rewriter *w)
                     const char *rep = (const char *)w->reps.data + pc->at;
                     size_t q = e->end < end ? (size_t)e->end : end;
                     if (p == e->start)
-                        e->out_start = w->fresh.len;
+                        e->out_start = (uint32_t)w->fresh.len;
                     if (pc->is_whole) {
                         rc = p == e->start ? pii_bytes_put(&w->fresh, rep, pc->len) : PIISCAN_OK;
                     } else {
@@ -959,7 +997,7 @@ static int remask(rewriter *w)
                     r->is_changed = true;
                     p = q;
                     if (q == e->end) {
-                        e->out_end = w->fresh.len;
+                        e->out_end = (uint32_t)w->fresh.len;
                         e->out_kept = pc->kept <= UINT32_MAX ? (uint32_t)pc->kept : 0;
                     }
                 }
@@ -1499,6 +1537,9 @@ static void XMLCALL on_xml_decl(void *user, const XML_Char *version, const XML_C
 
 static void run_end(rewriter *w)
 {
+    if (w->has_z)
+        deflateEnd(&w->z);
+    w->has_z = false;
     if (w->p != NULL)
         XML_ParserFree(w->p);
     w->p = NULL;
@@ -1524,9 +1565,18 @@ static int run_begin(rewriter *w, bool is_counting)
     w->out.len = 0;
     w->out_at = 0;
     w->out_pos = 0;
+    w->run_crc = (uint32_t)crc32(0, Z_NULL, 0);
     w->is_holding = false;
+    w->is_z_done = false;
     if (w->chunk == NULL && (w->chunk = malloc(RW_CHUNK_BYTES)) == NULL)
         return nomem(w->rd);
+    if (!is_counting) {
+        memset(&w->z, 0, sizeof w->z);
+        /* Raw deflate (no zlib header), as a zip entry holds it. */
+        if (deflateInit2(&w->z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return nomem(w->rd);
+        w->has_z = true;
+    }
     w->zf = zip_fopen_index(w->za, w->index, 0);
     if (w->zf == NULL)
         return set_error(w->rd, PIISCAN_ERR_FORMAT, "%s: %s", w->name, zip_strerror(w->za));
@@ -1628,6 +1678,7 @@ static int measure(rewriter *w)
     if (rc != PIISCAN_OK)
         return rc;
     w->size = w->out_pos;
+    w->crc = w->run_crc;
     w->is_measured = true;
     return PIISCAN_OK;
 }
@@ -1636,6 +1687,38 @@ static zip_int64_t zip_failed(rewriter *w)
 {
     zip_error_set(&w->error, ZIP_ER_INTERNAL, 0);
     return -1;
+}
+
+/* The rewritten bytes, deflated. libzip deflates a replaced part whatever the original's
+ * method was, so a stored part comes out deflated too, as it would from libzip. */
+static zip_int64_t read_deflated(rewriter *w, unsigned char *data, size_t len)
+{
+    z_stream *z = &w->z;
+    z->next_out = data;
+    z->avail_out = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uInt)len;
+    uInt room = z->avail_out;
+    while (z->avail_out > 0 && !w->is_z_done) {
+        if (w->out_at == w->out.len && !w->is_eof) {
+            w->out.len = w->out_at = 0;
+            if (run_step(w) != PIISCAN_OK)
+                return zip_failed(w);
+            continue;
+        }
+        size_t left = w->out.len - w->out_at;
+        z->next_in = w->out.data + w->out_at;
+        z->avail_in = left > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uInt)left;
+        uInt given = z->avail_in;
+        bool is_last = w->is_eof && given == left;
+        int r = deflate(z, is_last ? Z_FINISH : Z_NO_FLUSH);
+        w->out_at += given - z->avail_in;
+        if (r == Z_STREAM_END) {
+            w->is_z_done = true;
+        } else if (r != Z_OK && r != Z_BUF_ERROR) {
+            set_error(w->rd, PIISCAN_ERR_INTERNAL, "%s: deflate failed (%d)", w->name, r);
+            return zip_failed(w);
+        }
+    }
+    return (zip_int64_t)(room - z->avail_out);
 }
 
 /* A zip source that is the rewritten part. */
@@ -1648,22 +1731,14 @@ static zip_int64_t part_cb(void *user, void *data, zip_uint64_t len, zip_source_
             return zip_failed(w);
         return 0;
     case ZIP_SOURCE_READ: {
-        while (w->out.len - w->out_at < len && !w->is_eof) {
-            if (run_step(w) != PIISCAN_OK)
-                return zip_failed(w);
-        }
-        size_t n = w->out.len - w->out_at < len ? w->out.len - w->out_at : (size_t)len;
-        memcpy(data, w->out.data + w->out_at, n);
-        w->out_at += n;
-        if (w->out_at == w->out.len)
-            w->out.len = w->out_at = 0;
+        zip_int64_t n = read_deflated(w, data, (size_t)len);
         if (n == 0 && w->out_pos != w->size) {
             set_error(w->rd, PIISCAN_ERR_INTERNAL,
                       "%s: rewritten as %llu bytes, but counted as %llu", w->name,
                       (unsigned long long)w->out_pos, (unsigned long long)w->size);
             return zip_failed(w);
         }
-        return (zip_int64_t)n;
+        return n;
     }
     case ZIP_SOURCE_CLOSE:
         run_end(w);
@@ -1677,6 +1752,10 @@ static zip_int64_t part_cb(void *user, void *data, zip_uint64_t len, zip_source_
         zip_stat_init(st);
         st->size = w->size;
         st->valid |= ZIP_STAT_SIZE;
+        /* Already deflated: libzip copies the bytes and takes the CRC from here. */
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->crc = w->crc;
+        st->valid |= ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
         if (w->has_mtime) {
             st->mtime = w->mtime;
             st->valid |= ZIP_STAT_MTIME;
@@ -1824,6 +1903,7 @@ static int replace_part(piiscan_redactor *rd, zip_t *za, zip_t *orig, size_t fir
     const char *name = zip_get_name(orig, e->part, ZIP_FL_ENC_RAW);
     snprintf(w->name, sizeof w->name, "%s", name != NULL ? name : "?");
     zip_stat_t st;
+    zip_stat_init(&st);
     if (zip_stat_index(orig, e->part, 0, &st) == 0 && (st.valid & ZIP_STAT_MTIME)) {
         w->mtime = st.mtime;
         w->has_mtime = true;

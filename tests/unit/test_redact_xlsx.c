@@ -650,6 +650,45 @@ Test(redact_xlsx, clean_workbook_is_copied_byte_for_byte)
     free(b);
 }
 
+/* Checks a rewritten part in the directory of `name`: deflated, with the size of its bytes
+ * (libzip's consistency check and its CRC check on reading do the rest). */
+static void expect_deflated(const char *name, const char *part)
+{
+    int zerr;
+    zip_t *za = zip_open(path_of(name), ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    cr_assert_not_null(za, "%s passes libzip's consistency check", name);
+    zip_stat_t st;
+    cr_assert_eq(zip_stat(za, part, 0, &st), 0);
+    cr_expect_eq(st.comp_method, ZIP_CM_DEFLATE, "%s is deflated", part);
+    zip_discard(za);
+    char *text = read_part(name, part); /* fails on a CRC error */
+    cr_expect_eq(strlen(text), st.size, "the size in the directory is the part's");
+    free(text);
+}
+
+Test(redact_xlsx, rewritten_parts_are_deflated_with_their_size_and_crc)
+{
+    const char *sheet =
+        SHEET_OPEN HEADER_ROW "<row r=\"2\"><c r=\"C2\" t=\"s\"><v>0</v></c></row>" SHEET_CLOSE;
+    const char *sst = SST_OPEN "<si><t>TEL 03-1234-5678</t></si></sst>";
+    test_write_package(path_of("stored.xlsx"), sheet, sst, NULL, 0);
+    /* The shared strings stored (method 0), as some writers leave small parts. */
+    int zerr;
+    zip_t *za = zip_open(path_of("stored.xlsx"), 0, &zerr);
+    cr_assert_not_null(za);
+    zip_int64_t i = zip_name_locate(za, "xl/sharedStrings.xml", 0);
+    cr_assert(i >= 0 && zip_set_file_compression(za, (zip_uint64_t)i, ZIP_CM_STORE, 0) == 0);
+    cr_assert_eq(zip_close(za), 0);
+    redact_ok(PIISCAN_MASK_FULL, "stored.xlsx", "out.xlsx");
+    expect_deflated("out.xlsx", "xl/sharedStrings.xml");
+    expect_part_has("out.xlsx", "xl/sharedStrings.xml", "<si><t>TEL ************</t></si>",
+                    "masked");
+    write_customers("customers.xlsx");
+    redact_ok(PIISCAN_MASK_FULL, "customers.xlsx", "out2.xlsx");
+    expect_deflated("out2.xlsx", "xl/sharedStrings.xml");
+    expect_deflated("out2.xlsx", "xl/worksheets/sheet1.xml");
+}
+
 static int to_memory(const void *buf, size_t len, void *user)
 {
     pii_bytes *b = user;
