@@ -526,6 +526,7 @@ enum pii_place {
     PII_PLACE_PROPERTY,    /* dc:creator, cp:lastModifiedBy (core), Manager (app) */
     PII_PLACE_PERSON_NAME, /* <person displayName> of threaded comments */
     PII_PLACE_PERSON_USER, /* <person userId> */
+    PII_PLACE_THREADED,    /* <threadedComment> of Excel 365: its <text> */
 };
 
 /** Starts a sheet (or "docProps"): forgets the header row of the last one. `sheet` is

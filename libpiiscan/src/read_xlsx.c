@@ -11,7 +11,8 @@
  * "creator", "lastModifiedBy") and docProps/app.xml (Manager: cell "Manager"), then
  * every sheet in workbook order, hidden and very hidden ones too: its rows, then the authors
  * of its comments (cell "comment-author:0": the authorId by which comments name them,
- * 0-based) and its comments (cell "comment:C12").
+ * 0-based), its comments (cell "comment:C12") and its threaded comments (Excel 365: cell
+ * "threaded-comment:C12", one unit per reply, the plain text of its <text>).
  *
  * The cell text that offsets count in: shared strings and inline strings are the text of their
  * runs (ECMA-376 Part 1, 18.4: <t>, or the <t> of each rich-text run <r>), followed by the
@@ -54,6 +55,7 @@
 #define REL_DIALOGSHEET         "/dialogsheet"
 #define REL_MACROSHEET          "/xlMacrosheet"
 #define REL_COMMENTS            "/comments"
+#define REL_THREADED_COMMENTS   "/threadedComment"
 #define REL_PERSONS             "/person"
 #define REL_EXTENDED_PROPERTIES "/extended-properties"
 
@@ -113,7 +115,8 @@ enum part_kind {
     PART_SHEET,
     PART_COMMENTS,
     PART_CORE,
-    PART_PERSONS
+    PART_PERSONS,
+    PART_THREADED
 };
 
 typedef struct xlsx {
@@ -965,6 +968,37 @@ static void comments_end(xlsx *x, const char *local)
         stop(x, rc);
 }
 
+/* Threaded comments (the parts in xl/threadedComments/, Excel 365): each <threadedComment>,
+ * a comment or a reply, holds its text as a plain string in <text>. Excel writes a legacy
+ * copy into the comments part too: both are read, so both are masked. */
+static void threaded_start(xlsx *x, const char *local, const char **atts)
+{
+    if (strcmp(local, "threadedComment") == 0) {
+        x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
+        const char *ref = attr(atts, "ref", false);
+        snprintf(x->comment_ref, sizeof x->comment_ref, "threaded-comment:%.20s",
+                 ref != NULL ? ref : "");
+        x->in_comment = true;
+    } else if (x->in_comment && strcmp(local, "text") == 0) {
+        x->in_text = true;
+        x->text.len = 0;
+    }
+}
+
+static void threaded_end(xlsx *x, const char *local)
+{
+    int rc = PIISCAN_OK;
+    if (x->in_text && strcmp(local, "text") == 0) {
+        x->in_text = false;
+        rc = scan_unit(x, x->comment_ref, x->text.data != NULL ? x->text.data : "", x->text.len,
+                       x->text.len, PII_COL_NONE, PII_PLACE_THREADED);
+    } else if (strcmp(local, "threadedComment") == 0) {
+        x->in_comment = false;
+    }
+    if (rc != PIISCAN_OK)
+        stop(x, rc);
+}
+
 /* The properties that name people: dc:creator and cp:lastModifiedBy (core), Manager
  * (extended, docProps/app.xml). */
 static const char *person_property(const char *local)
@@ -1061,6 +1095,9 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
     case PART_PERSONS:
         persons_start(x, local, atts);
         break;
+    case PART_THREADED:
+        threaded_start(x, local, atts);
+        break;
     }
 }
 
@@ -1083,6 +1120,9 @@ static void XMLCALL on_end(void *user, const char *name)
         break;
     case PART_COMMENTS:
         comments_end(x, local);
+        break;
+    case PART_THREADED:
+        threaded_end(x, local);
         break;
     case PART_CORE:
         core_end(x, local);
@@ -1277,12 +1317,15 @@ static int scan_sheet(xlsx *x, const sheet *sh, const rel *r, const char *workbo
     rels_name(r->target, name, sizeof name);
     rc = parse_rels(x, name, scratch);
     for (size_t i = 0; rc == PIISCAN_OK && i < scratch->len; i++) {
-        if (!ends_with(scratch->v[i].type, REL_COMMENTS))
+        bool is_threaded = ends_with(scratch->v[i].type, REL_THREADED_COMMENTS);
+        if (!is_threaded && !ends_with(scratch->v[i].type, REL_COMMENTS))
             continue;
         x->in_authors = false;
         x->in_comment = false;
+        x->in_text = false;
         x->authors = 0;
-        rc = parse_part(x, scratch->v[i].target, PART_COMMENTS, &is_found);
+        rc = parse_part(x, scratch->v[i].target, is_threaded ? PART_THREADED : PART_COMMENTS,
+                        &is_found);
     }
     return rc;
 }

@@ -33,8 +33,8 @@
  * replaced spans (a BLAKE2b hash per sheet, so memory stays O(sheets)); and no finding of the
  * output touches a replacement, except what a partial mask keeps on purpose.
  *
- * Leaves out: parts the reader does not read (drawings, charts, threaded comment text,
- * custom properties), formulas themselves, and parts not in UTF-8 (refused).
+ * Leaves out: parts the reader does not read (drawings, charts, custom properties), formulas
+ * themselves, and parts not in UTF-8 (refused).
  */
 #include <errno.h>
 #include <sodium.h>
@@ -894,8 +894,30 @@ static int add_repl(rewriter *w, uint64_t start, uint64_t end, size_t at)
 
 /* ECMA-376's _x escapes decoded run by run, as read_xlsx.c decodes the cell text; the text
  * buffer is compacted as runs shrink. */
-static void unescape_runs(rewriter *w)
+/* Joins the runs' texts in cell order (visible runs, then readings) into out, each kind
+ * unescaped as one text when is_joined (as read_xlsx.c decodes them). */
+static int join_runs(rewriter *w, pii_bytes *out, bool is_joined)
 {
+    out->len = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t from = out->len;
+        for (size_t i = 0; i < w->nruns; i++) {
+            const run *r = &w->runs[i];
+            if (r->is_reading == (pass == 1) &&
+                pii_bytes_put(out, w->text.data + r->at, r->len) != PIISCAN_OK)
+                return PIISCAN_ERR_NOMEM;
+        }
+        if (is_joined && out->len > from)
+            out->len = from + pii_xlsx_unescape((char *)out->data + from, out->len - from);
+    }
+    return PIISCAN_OK;
+}
+
+static int unescape_runs(rewriter *w)
+{
+    int rc = join_runs(w, &w->fresh, true);
+    if (rc != PIISCAN_OK)
+        return rc;
     size_t at = 0;
     for (size_t i = 0; i < w->nruns; i++) {
         run *r = &w->runs[i];
@@ -907,6 +929,18 @@ static void unescape_runs(rewriter *w)
         at += n;
     }
     w->text.len = at;
+    /* An escape cut in two by a run boundary (_x00 | 41_) reads as one character in the
+     * joined text the offsets count in, and as seven in the runs: not rewritten. */
+    rc = join_runs(w, &w->cell, false);
+    if (rc == PIISCAN_OK &&
+        (w->cell.len != w->fresh.len || memcmp(w->cell.data, w->fresh.data, w->cell.len) != 0)) {
+        fail(w, PIISCAN_ERR_UNSUPPORTED,
+             "%s: the element at byte %llu has an _xHHHH_ escape split across rich-text runs: "
+             "not rewritten",
+             w->name, (unsigned long long)w->hold_at);
+        rc = w->rc;
+    }
+    return rc;
 }
 
 /* The new text of every run: the edits of the element held, [next, item_last), applied to
@@ -1126,14 +1160,17 @@ static int replace_number(rewriter *w)
 static int rewrite_element(rewriter *w, uint64_t hold_end)
 {
     bool is_number = false;
-    bool is_xstring = w->place != PII_PLACE_PROPERTY;
+    /* Properties and threaded comments are plain strings: read_xlsx.c decodes no _xHHHH_. */
+    bool is_xstring = w->place != PII_PLACE_PROPERTY && w->place != PII_PLACE_THREADED;
     if (w->place == PII_PLACE_CELL) {
         const char *t = w->cell_type;
         size_t rich = 0;
         for (size_t i = 0; i < w->nruns; i++)
             rich += w->runs[i].len;
         if (strcmp(t, "inlineStr") == 0 && rich > 0) {
-            unescape_runs(w);
+            int rc = unescape_runs(w);
+            if (rc != PIISCAN_OK)
+                return rc;
         } else if (!w->has_v || w->vtext.len == 0 || strcmp(t, "b") == 0 || strcmp(t, "e") == 0 ||
                    strcmp(t, "s") == 0) {
             fail(w, PIISCAN_ERR_VERIFY, "%s: the cell at byte %llu holds no text to replace",
@@ -1157,9 +1194,12 @@ static int rewrite_element(rewriter *w, uint64_t hold_end)
                 w->text.len = pii_xlsx_unescape((char *)w->text.data, w->text.len);
             if (one_run(w, w->v_cs, w->v_ce) != PIISCAN_OK)
                 return PIISCAN_ERR_NOMEM;
+            w->nrphs = 0; /* readings of an <is> the reader did not use */
         }
-    } else if (w->place != PII_PLACE_PROPERTY) {
-        unescape_runs(w);
+    } else if (is_xstring) {
+        int rc = unescape_runs(w);
+        if (rc != PIISCAN_OK)
+            return rc;
     }
     w->nrepls = 0;
     int rc = remask(w);
@@ -1386,6 +1426,16 @@ static void held_start(rewriter *w, const char *name, const char *local, const c
         }
     } else if (w->place == PII_PLACE_COMMENT && strcmp(local, "text") == 0) {
         rich_reset(w);
+    } else if (w->place == PII_PLACE_THREADED && strcmp(local, "text") == 0) {
+        if (w->nruns > 0) {
+            fail(w, PIISCAN_ERR_UNSUPPORTED,
+                 "%s: the threaded comment at byte %llu has two texts: not rewritten", w->name,
+                 (unsigned long long)w->hold_at);
+            return;
+        }
+        if (one_run(w, at + count, at + count) != PIISCAN_OK)
+            fail_nomem(w);
+        w->in_plain = true;
     }
 }
 
@@ -1408,8 +1458,14 @@ static void held_end(rewriter *w, const char *local, uint64_t at, uint64_t count
             w->v_ce = at;
             w->v_end = at + count;
         }
+    } else if (place == PII_PLACE_THREADED && w->in_plain && strcmp(local, "text") == 0) {
+        run *r = &w->runs[0];
+        r->ce = count > 0 ? at : r->cs;
+        r->len = w->text.len;
+        w->in_plain = false;
     } else if ((place == PII_PLACE_CELL && strcmp(local, "c") == 0) ||
-               (place == PII_PLACE_COMMENT && strcmp(local, "comment") == 0)) {
+               (place == PII_PLACE_COMMENT && strcmp(local, "comment") == 0) ||
+               (place == PII_PLACE_THREADED && strcmp(local, "threadedComment") == 0)) {
         rc = rewrite_element(w, count > 0 ? at + count : w->hold_at + w->hold_tag_len);
     } else if (place == PII_PLACE_AUTHOR || place == PII_PLACE_PROPERTY) {
         /* read_xlsx.c ends a property at the first end tag, an author at </author>. */

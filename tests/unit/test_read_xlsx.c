@@ -580,6 +580,28 @@ Test(read_xlsx, workbook_fed_in_chunks_is_held_only_up_to_its_limit)
     expect_error(rc, PIISCAN_ERR_LIMIT, "scan it from a file");
 }
 
+Test(read_xlsx, threaded_comment_text_is_scanned_with_its_cell)
+{
+    /* Excel 365 keeps a comment thread in xl/threadedComments/ (plain text, no _x escapes). */
+    static const char sheet_rels[] =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.microsoft.com/office/2017/10/"
+        "relationships/threadedComment\" Target=\"../threadedComments/threadedComment1.xml\"/>"
+        "</Relationships>";
+    static const char threaded[] =
+        "<ThreadedComments "
+        "xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\">"
+        "<threadedComment ref=\"C3\" personId=\"{0}\" id=\"{1}\"><text>済 k_x0040_ex.jp "
+        "mail: hanako@example.jp</text></threadedComment></ThreadedComments>";
+    const test_part extra[] = {{"xl/worksheets/_rels/sheet1.xml.rels", sheet_rels, 0},
+                               {"xl/threadedComments/threadedComment1.xml", threaded, 0}};
+    test_write_package(path_of("thread.xlsx"), SHEET_OPEN SHEET_CLOSE, NULL, extra, 2);
+    cr_assert_eq(scan_file("thread.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
+    cr_expect_eq(got.n, 1, "the escape is no at sign here: one address only");
+    expect_finding("Orders", "threaded-comment:C3", PIISCAN_TYPE_EMAIL,
+                   "済 k_x0040_ex.jp mail: hanako@example.jp", "hanako@example.jp");
+}
+
 Test(read_xlsx, threaded_comment_persons_are_scanned)
 {
     /* Excel 365 names the author of a threaded comment in xl/persons/person.xml. */

@@ -537,7 +537,7 @@ Test(redact_xlsx, shared_string_is_masked_for_every_cell_that_shows_it)
     expect_texts("shared.xlsx", "out.xlsx", places, 2);
 }
 
-Test(redact_xlsx, comments_authors_properties_and_persons_are_masked)
+Test(redact_xlsx, comments_threads_authors_properties_and_persons_are_masked)
 {
     static const char rels[] =
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
@@ -548,7 +548,18 @@ Test(redact_xlsx, comments_authors_properties_and_persons_are_masked)
     static const char sheet_rels[] =
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
-        "2006/relationships/comments\" Target=\"../comments1.xml\"/></Relationships>";
+        "2006/relationships/comments\" Target=\"../comments1.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"http://schemas.microsoft.com/office/2017/10/"
+        "relationships/threadedComment\" Target=\"../threadedComments/threadedComment1.xml\"/>"
+        "</Relationships>";
+    /* Excel 365 keeps a comment's thread here and a legacy copy in comments1.xml. */
+    static const char threaded[] =
+        "<ThreadedComments "
+        "xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\">"
+        "<threadedComment ref=\"B2\" personId=\"{0}\" id=\"{1}\"><text>折り返し 03-3456-7890"
+        "</text></threadedComment><threadedComment ref=\"B2\" personId=\"{0}\" id=\"{2}\" "
+        "parentId=\"{1}\"><text>了解です &amp; 送付済み</text></threadedComment>"
+        "</ThreadedComments>";
     static const char comments[] =
         "<comments xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         "<authors><author>hanako@example.jp</author></authors>"
@@ -579,10 +590,11 @@ Test(redact_xlsx, comments_authors_properties_and_persons_are_masked)
         {"xl/comments1.xml", comments, 0},
         {"docProps/core.xml", core, 0},
         {"xl/persons/person.xml", persons, 0},
+        {"xl/threadedComments/threadedComment1.xml", threaded, 0},
     };
     const char *sheet = SHEET_OPEN
         "<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>済</t></is></c></row>" SHEET_CLOSE;
-    test_write_package(path_of("notes.xlsx"), sheet, NULL, extra, 6);
+    test_write_package(path_of("notes.xlsx"), sheet, NULL, extra, 7);
     redact_ok(PIISCAN_MASK_PARTIAL, "notes.xlsx", "out.xlsx");
     /* A partial mask keeps an e-mail's domain and a phone's area code and last four digits;
      * the comment's bold run is no one's. */
@@ -596,6 +608,11 @@ Test(redact_xlsx, comments_authors_properties_and_persons_are_masked)
                     "<dc:title>在庫</dc:title><dc:creator>****@example.co.jp</dc:creator>"
                     "<cp:lastModifiedBy>****@example.co.jp</cp:lastModifiedBy>",
                     "creator and last editor masked, the title kept");
+    expect_part_has("out.xlsx", "xl/threadedComments/threadedComment1.xml",
+                    "<text>折り返し 03-****-7890</text></threadedComment>"
+                    "<threadedComment ref=\"B2\" personId=\"{0}\" id=\"{2}\" "
+                    "parentId=\"{1}\"><text>了解です &amp; 送付済み</text>",
+                    "the thread's phone masked as in its legacy copy, the reply untouched");
     expect_part_has("out.xlsx", "xl/persons/person.xml",
                     "<person displayName=\"********@example.co.jp\" id=\"{0}\" "
                     "userId=\"S::********@example.co.jp::1\" providerId=\"AD\"/>",
@@ -766,6 +783,22 @@ Test(redact_xlsx, part_in_utf16_is_refused_not_rewritten)
     cr_expect_eq(redact_file(rd, "utf16.xlsx", "out.xlsx"), PIISCAN_ERR_UNSUPPORTED, "%s", why(rd));
     cr_expect(strstr(why(rd), "xl/sharedStrings.xml") != NULL && strstr(why(rd), "UTF-16"),
               "the message names the part and why: %s", why(rd));
+    piiscan_redactor_free(rd);
+}
+
+Test(redact_xlsx, escape_split_across_runs_is_refused_not_rewritten)
+{
+    /* _x00 | 40_ is one at sign to the reader, which joins the runs first: the e-mail address
+     * is found, but its offsets do not fall on the runs' own texts. */
+    const char *sheet =
+        SHEET_OPEN HEADER_ROW "<row r=\"2\"><c r=\"C2\" t=\"s\"><v>0</v></c></row>" SHEET_CLOSE;
+    const char *sst = SST_OPEN "<si><r><t>mail k_x00</t></r><r><t>40_example.jp</t></r></si></sst>";
+    test_write_package(path_of("split.xlsx"), sheet, sst, NULL, 0);
+    hits found = scan_findings("split.xlsx");
+    cr_assert_eq(found.n, 1, "the address is found in the joined text");
+    piiscan_redactor *rd = make_redactor(PIISCAN_MASK_FULL);
+    cr_expect_eq(redact_file(rd, "split.xlsx", "out.xlsx"), PIISCAN_ERR_UNSUPPORTED, "%s", why(rd));
+    cr_expect(strstr(why(rd), "split across rich-text runs") != NULL, "%s", why(rd));
     piiscan_redactor_free(rd);
 }
 
