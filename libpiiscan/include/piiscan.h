@@ -285,7 +285,9 @@ PIISCAN_API void piiscan_stream_free(piiscan_stream *st);
  * writes it in place; the _fd and _buffer write functions assemble it in memory first.
  * Verification compares the parts not rewritten (compressed bytes, CRC, sizes) and the text of
  * every cell outside the replaced spans, and scans the output again. Parts in another encoding
- * than UTF-8 are refused (PIISCAN_ERR_UNSUPPORTED), as Excel never writes them.
+ * than UTF-8 are refused (PIISCAN_ERR_UNSUPPORTED), as Excel never writes them. Memory: the
+ * shared-string table (as for a scan), about 48 bytes per replaced span (a shared string
+ * shown in many cells is one span), and the one element being rewritten.
  */
 
 /** How a span is replaced. */
@@ -403,7 +405,9 @@ PIISCAN_API int piiscan_redactor_write_buffer(piiscan_redactor *rd, const void *
  *  be a seekable file open for writing (PIISCAN_ERR_UNSUPPORTED otherwise), and should be
  *  empty from that offset on. For a text input, any descriptor works. PIISCAN_ERR_IO (errno
  *  text in the error) when writing fails: discard what was written. PIISCAN_ERR_UNSUPPORTED
- *  for a workbook part that is not UTF-8. */
+ *  for a workbook part that is not UTF-8 and for text that cannot be rewritten where it
+ *  stands (an _xHHHH_ escape split across rich-text runs); PIISCAN_ERR_LIMIT for an element
+ *  to rewrite longer than 16 MiB and four times the record limit. */
 PIISCAN_API int piiscan_redactor_write_to_fd(piiscan_redactor *rd, int fd, int out_fd);
 /** piiscan_redactor_scan_fd() then piiscan_redactor_write_fd(). */
 PIISCAN_API int piiscan_redactor_redact_fd(piiscan_redactor *rd, int fd, const piiscan_source *src,

@@ -158,11 +158,12 @@ static const char *local_name(const char *name)
     return colon != NULL ? colon + 1 : name;
 }
 
-/* An attribute by its local name (sb, eb, t, displayName, userId: never prefixed). */
-static const char *find_att(const char *const *atts, const char *local)
+/* An attribute without a prefix (t, sb, eb, displayName, userId), as read_xlsx.c takes them:
+ * x:t="s" is not the cell's type to it, so it is not here either. */
+static const char *find_att(const char *const *atts, const char *name)
 {
     for (size_t i = 0; atts[i] != NULL; i += 2) {
-        if (strcmp(local_name(atts[i]), local) == 0)
+        if (strcmp(atts[i], name) == 0)
             return atts[i + 1];
     }
     return NULL;
@@ -436,6 +437,15 @@ static int add_reading(pii_workbook *wb, const xedit *visible, const pii_cell *r
 
 static int check_output_finding(piiscan_redactor *rd, const pii_cell *c, const piiscan_finding *f);
 
+/* A finding in a cell that shows a shared string is an edit of the string itself (its place
+ * is its index in the table), so the mask appears in every cell that shows it, also in a
+ * cell where the same text was not found (under a header that is no person's, or with no
+ * header at all). Decided so on purpose: the value was personal data where it was found, the
+ * same text elsewhere in the workbook is most likely the same person's (a name in a notes
+ * column, a phone number on a second sheet), and giving the found cell an inline copy of
+ * its own would leave the value in the table and in those cells, which is what redaction
+ * must remove. Masking a coincidental namesake (a surname that is also a product name) costs
+ * a little information; the report counts the string once. */
 int pii_workbook_finding(piiscan_redactor *rd, const piiscan_finding *f)
 {
     pii_workbook *wb = rd->wb;
@@ -758,6 +768,8 @@ typedef struct rewriter {
     uint64_t v_ce;
     uint64_t v_end;
     bool in_plain;
+    bool has_text;   /* a comment's <text> was seen */
+    bool is_tangled; /* text of a reading in a visible run, or the other way round */
     run *runs;
     size_t nruns;
     size_t runs_cap;
@@ -921,9 +933,12 @@ static int unescape_runs(rewriter *w)
     size_t at = 0;
     for (size_t i = 0; i < w->nruns; i++) {
         run *r = &w->runs[i];
-        char *s = (char *)w->text.data + r->at;
-        size_t n = pii_xlsx_unescape(s, r->len);
-        memmove(w->text.data + at, s, n);
+        size_t n = 0;
+        if (r->len > 0) {
+            char *s = (char *)w->text.data + r->at;
+            n = pii_xlsx_unescape(s, r->len);
+            memmove(w->text.data + at, s, n);
+        }
         r->at = at;
         r->len = n;
         at += n;
@@ -933,7 +948,8 @@ static int unescape_runs(rewriter *w)
      * joined text the offsets count in, and as seven in the runs: not rewritten. */
     rc = join_runs(w, &w->cell, false);
     if (rc == PIISCAN_OK &&
-        (w->cell.len != w->fresh.len || memcmp(w->cell.data, w->fresh.data, w->cell.len) != 0)) {
+        (w->cell.len != w->fresh.len ||
+         (w->cell.len > 0 && memcmp(w->cell.data, w->fresh.data, w->cell.len) != 0))) {
         fail(w, PIISCAN_ERR_UNSUPPORTED,
              "%s: the element at byte %llu has an _xHHHH_ escape split across rich-text runs: "
              "not rewritten",
@@ -1159,6 +1175,16 @@ static int replace_number(rewriter *w)
  * element written with only the changed contents replaced. */
 static int rewrite_element(rewriter *w, uint64_t hold_end)
 {
+    if (w->in_t > 0 || w->is_tangled) {
+        /* <si><t>a<si>b</si>...: the reader ends the string at the inner </si> (as here), with
+         * a <t> still open, whose raw text runs on past the element; or text and reading
+         * nested in each other: no run to rewrite them in. */
+        fail(w, PIISCAN_ERR_UNSUPPORTED,
+             "%s: the element at byte %llu has its text and readings nested in each other: not "
+             "rewritten",
+             w->name, (unsigned long long)w->hold_at);
+        return w->rc;
+    }
     bool is_number = false;
     /* Properties and threaded comments are plain strings: read_xlsx.c decodes no _xHHHH_. */
     bool is_xstring = w->place != PII_PLACE_PROPERTY && w->place != PII_PLACE_THREADED;
@@ -1341,6 +1367,8 @@ static int hold(rewriter *w, const char *name, const char **atts, uint64_t at, u
     w->in_v = false;
     w->has_v = false;
     w->in_plain = false;
+    w->has_text = false;
+    w->is_tangled = false;
     if (w->place == PII_PLACE_CELL) {
         const char *t = find_att(atts, "t");
         snprintf(w->cell_type, sizeof w->cell_type, "%s", t != NULL ? t : "n");
@@ -1425,6 +1453,14 @@ static void held_start(rewriter *w, const char *name, const char *local, const c
             w->has_formula = true;
         }
     } else if (w->place == PII_PLACE_COMMENT && strcmp(local, "text") == 0) {
+        /* The reader scans each <text> as a unit of the same place, its offsets from 0. */
+        if (w->has_text) {
+            fail(w, PIISCAN_ERR_UNSUPPORTED,
+                 "%s: the comment at byte %llu has two texts: not rewritten", w->name,
+                 (unsigned long long)w->hold_at);
+            return;
+        }
+        w->has_text = true;
         rich_reset(w);
     } else if (w->place == PII_PLACE_THREADED && strcmp(local, "text") == 0) {
         if (w->nruns > 0) {
@@ -1557,9 +1593,14 @@ static void XMLCALL on_text(void *user, const char *s, int len)
     if (w->rc != PIISCAN_OK || !w->is_holding)
         return;
     pii_bytes *b = NULL;
-    if (w->is_rich_open)
-        b = w->in_t > 0 ? &w->text : NULL;
-    else if (w->place == PII_PLACE_CELL)
+    if (w->is_rich_open) {
+        /* read_xlsx.c puts each piece of text where the nesting says at that moment (an <rPh>
+         * inside a <t> makes a reading of what follows); a run here has one kind. */
+        if (w->in_t > 0) {
+            b = &w->text;
+            w->is_tangled |= w->runs[w->nruns - 1].is_reading != (w->in_rph > 0);
+        }
+    } else if (w->place == PII_PLACE_CELL)
         b = w->in_v ? &w->vtext : NULL;
     else if (w->in_plain)
         b = &w->text;
