@@ -543,8 +543,10 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
             memmove(rd->carry, rd->carry + from_carry, rd->carry_len - from_carry);
             rd->carry_len -= from_carry;
         }
-        p += used - from_carry;
-        n -= used - from_carry;
+        if (used > from_carry) { /* p is NULL at a span's start, where all comes from carry */
+            p += used - from_carry;
+            n -= used - from_carry;
+        }
     }
 }
 
