@@ -36,9 +36,11 @@ struct found {
 static int collect(const piiscan_finding *f, void *user)
 {
     struct found *found = user;
-    if (f->start >= f->end || f->end - f->start != f->text_len ||
-        (f->sheet == NULL) != (f->cell == NULL))
-        abort(); /* a workbook's finding has both a sheet and a cell, text neither */
+    /* A workbook's finding has both a sheet and a cell, text neither; its offsets count the
+     * cell text in UTF-8 (a text's count the original bytes, CP932 ones too). */
+    if (f->start >= f->end || (f->sheet == NULL) != (f->cell == NULL) ||
+        (f->sheet != NULL && f->end - f->start != f->text_len))
+        abort();
     if (found->n < MAX_FINDINGS) {
         found->start[found->n] = f->start;
         found->end[found->n] = f->end;
