@@ -46,6 +46,10 @@ static const char help_text[] =
     "written in each file's own encoding; every other byte stays as it was. Each\n"
     "output is verified (a new scan, the same rows and fields) before it replaces\n"
     "anything; a file that fails is left untouched and reported.\n"
+    "In .xlsx workbooks the cells, comments and document properties that hold\n"
+    "personal data are masked; only the parts of the package that hold them are\n"
+    "rewritten, every other part (styles, formulas, images, other sheets) is copied\n"
+    "as it was, and every other cell must read as before.\n"
     "\n"
     "Where the output goes (one of):\n"
     "  -o, --output=OUTDIR       write a mirror of the input tree under OUTDIR\n"
@@ -313,22 +317,6 @@ static int on_dry_finding(const piiscan_finding *f, void *user)
 /* ------------------------------------------------------------------------------------------ */
 /* Files and directories                                                                     */
 
-static int write_all(const void *buf, size_t len, void *user)
-{
-    int fd = *(const int *)user;
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return 1; /* errno says why: ENOSPC, EFBIG, EDQUOT, EIO */
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static bool same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
@@ -527,7 +515,8 @@ static int redact_file(struct redact *r, struct job *j)
     if (j->tmp_fd < 0)
         return file_failed(r, j->path, "cannot create a temporary file beside %s: %s", j->dest,
                            strerror(errno));
-    if (piiscan_redactor_write_fd(r->rd, j->fd, write_all, &j->tmp_fd) != PIISCAN_OK)
+    /* Written in place: a workbook is a zip, which libzip writes with random access. */
+    if (piiscan_redactor_write_to_fd(r->rd, j->fd, j->tmp_fd) != PIISCAN_OK)
         return file_failed(r, j->path, "not redacted: %s", redactor_reason(r));
     if (fsync(j->tmp_fd) < 0)
         return file_failed(r, j->path, "not redacted: cannot flush the output: %s",

@@ -5,7 +5,8 @@
 # out byte for byte as it was (or as the other writer left it), the command must say so and
 # exit 2, and at most a temporary file of piiscan's own name may remain, which the next run
 # removes and scans never read. One check per fault of issue 5:
-#   disk full (RLIMIT_FSIZE, and a 64 KiB tmpfs when this machine lets us mount one),
+#   disk full (RLIMIT_FSIZE, for a text file and a workbook, and a 64 KiB tmpfs when this
+#   machine lets us mount one),
 #   permission denied, read-only directory (both as an unprivileged user: root ignores
 #   permissions), the file changed during the redaction (appended to, and replaced by another
 #   file), the process killed in the middle of writing.
@@ -85,6 +86,23 @@ cp fsize/orders.csv fsize.copy
 prlimit --fsize=65536 "$PIISCAN_BIN" redact --in-place fsize/orders.csv >out 2>err
 expect_intact "disk full (RLIMIT_FSIZE): original intact, temporary file removed" \
     fsize/orders.csv fsize.copy $? err "File too large"
+
+# A workbook: libzip's write fails in the middle of the package.
+if [ -x "${PIISCAN_BUILDDIR:-}/tests/cli/make_xlsx" ]; then
+    mkdir fsize_xlsx
+    awk 'BEGIN {
+        print "sheet\t顧客"; print "string\tA1\t氏名"; print "string\tB1\t電話番号"
+        for (i = 2; i <= 6000; i++)
+            printf "string\tA%d\t山田 太郎\nstring\tB%d\t090-%04d-%04d\n", i, i, i % 10000, (i * 7) % 10000
+    }' >book.tsv
+    "$PIISCAN_BUILDDIR/tests/cli/make_xlsx" book.tsv fsize_xlsx/book.xlsx || exit 99
+    cp fsize_xlsx/book.xlsx fsize_xlsx.copy
+    prlimit --fsize=65536 "$PIISCAN_BIN" redact --in-place fsize_xlsx/book.xlsx >out 2>err
+    expect_intact "workbook, disk full (RLIMIT_FSIZE): original intact, temporary file removed" \
+        fsize_xlsx/book.xlsx fsize_xlsx.copy $? err "File too large"
+else
+    skip "workbook, disk full: PIISCAN_BUILDDIR/tests/cli/make_xlsx is not built"
+fi
 
 mkdir small
 if unshare -m true 2>/dev/null; then

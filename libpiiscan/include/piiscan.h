@@ -333,6 +333,22 @@ PIISCAN_API int piiscan_fingerprint(const unsigned char *key, size_t key_len, pi
  * encoding and never contain a delimiter, a quote, a line end or a NUL.
  * Memory: the edits are kept from pass 1 to pass 2, about 40 bytes per finding, plus the
  * stream's bounded buffers; the input itself is never held whole.
+ *
+ * Workbooks (.xlsx): a finding is a span of a cell's text, so pass 2 rewrites the package's
+ * parts that hold replaced text (the shared strings, a sheet's inline strings and values,
+ * comments, document properties) and copies every other part as it was, compressed bytes
+ * included; styles, formulas, merged cells, images and other sheets are untouched. Inside a
+ * rewritten part only the text of the elements that changed is replaced: rich-text runs keep
+ * their formatting (a value split over runs is masked in each), the phonetic reading (<rPh>)
+ * of a cell whose text was masked is masked whole, a shared string is masked for every cell
+ * that shows it, and a number (a phone number that lost its leading 0) becomes an inline
+ * string holding its mask. A zip is written with random access: piiscan_redactor_write_to_fd()
+ * writes it in place; the _fd and _buffer write functions assemble it in memory first.
+ * Verification compares the parts not rewritten (compressed bytes, CRC, sizes) and the text of
+ * every cell outside the replaced spans, and scans the output again. Parts in another encoding
+ * than UTF-8 are refused (PIISCAN_ERR_UNSUPPORTED), as Excel never writes them. Memory: the
+ * shared-string table (as for a scan), about 48 bytes per replaced span (a shared string
+ * shown in many cells is one span), and the one element being rewritten.
  */
 
 /** How a span is replaced. */
@@ -428,9 +444,9 @@ PIISCAN_API int piiscan_redactor_new(const piiscan_scanner *sc, const piiscan_re
 PIISCAN_API void piiscan_redactor_free(piiscan_redactor *rd);
 /** Pass 1: scans the input read from `fd` (from its current offset to the end) and keeps its
  *  findings as edits; the offset is then put back. `src` as for piiscan_stream_begin. The
- *  input must be seekable and text (CSV, TSV, lines): PIISCAN_ERR_UNSUPPORTED for a pipe or
- *  terminal and for a workbook. Otherwise the errors of piiscan_stream_scan_fd, with details
- *  in piiscan_redactor_error(). */
+ *  input must be seekable: PIISCAN_ERR_UNSUPPORTED for a pipe or terminal. Otherwise the
+ *  errors of piiscan_stream_scan_fd, with details in piiscan_redactor_error(). stats.format
+ *  says whether the input is a workbook. */
 PIISCAN_API int piiscan_redactor_scan_fd(piiscan_redactor *rd, int fd, const piiscan_source *src);
 /** Pass 1 over a buffer. */
 PIISCAN_API int piiscan_redactor_scan_buffer(piiscan_redactor *rd, const void *buf, size_t len,
@@ -445,6 +461,16 @@ PIISCAN_API int piiscan_redactor_write_fd(piiscan_redactor *rd, int fd, piiscan_
 /** Pass 2 over the buffer given to piiscan_redactor_scan_buffer(), which must be unchanged. */
 PIISCAN_API int piiscan_redactor_write_buffer(piiscan_redactor *rd, const void *buf, size_t len,
                                               piiscan_write_fn write, void *user);
+/** Pass 2 to a file: as piiscan_redactor_write_fd(), but the output is written to `out_fd`
+ *  from its current offset, which is left after the output. The way to write a workbook
+ *  without holding it in memory: libzip writes a package with random access, so out_fd must
+ *  be a seekable file open for writing (PIISCAN_ERR_UNSUPPORTED otherwise), and should be
+ *  empty from that offset on. For a text input, any descriptor works. PIISCAN_ERR_IO (errno
+ *  text in the error) when writing fails: discard what was written. PIISCAN_ERR_UNSUPPORTED
+ *  for a workbook part that is not UTF-8 and for text that cannot be rewritten where it
+ *  stands (an _xHHHH_ escape split across rich-text runs); PIISCAN_ERR_LIMIT for an element
+ *  to rewrite longer than 16 MiB and four times the record limit. */
+PIISCAN_API int piiscan_redactor_write_to_fd(piiscan_redactor *rd, int fd, int out_fd);
 /** piiscan_redactor_scan_fd() then piiscan_redactor_write_fd(). */
 PIISCAN_API int piiscan_redactor_redact_fd(piiscan_redactor *rd, int fd, const piiscan_source *src,
                                            piiscan_write_fn write, void *user);
@@ -456,7 +482,10 @@ PIISCAN_API int piiscan_redactor_redact_buffer(piiscan_redactor *rd, const void 
  *  offsets (which are left where they were): every byte outside the edits is the same; a
  *  new scan of the output, in the input's encoding and format, finds nothing that overlaps
  *  a replaced span; and it has the same records, fields, lines, decoding errors, encoding,
- *  format, delimiter and byte order mark. PIISCAN_OK when all hold; PIISCAN_ERR_VERIFY
+ *  format, delimiter and byte order mark. For a workbook: every part not rewritten has the
+ *  original's name, method, CRC, sizes and compressed bytes; every cell's text (and comment,
+ *  author, property) is the original's outside the replaced spans, sheet by sheet; and a new
+ *  scan finds nothing that overlaps a replacement. PIISCAN_OK when all hold; PIISCAN_ERR_VERIFY
  *  with the first difference in piiscan_redactor_error() when one does not (a redaction
  *  that does not verify must not replace anything); PIISCAN_ERR_IO on a read error;
  *  PIISCAN_ERR_STATE without a pass 2 just before. */

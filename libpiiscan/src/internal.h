@@ -549,7 +549,28 @@ typedef struct pii_cell {
     size_t offset;   /* of text in the cell text as findings count it */
     uint32_t column; /* 0-based (A = 0): the header's meaning of the column applies */
     const char *ref; /* "C12", "comment:C12", "creator": NUL-terminated, borrowed */
+    /* Where the text sits in the package, for redact_xlsx.c: the zip index of its part, the
+     * kind of element that holds it, and which one: a shared string's index in the table,
+     * else the byte offset (as expat counts it in the inflated part) of the element's start
+     * tag. Units of one cell (its text and its reading) share their place. */
+    uint32_t part;
+    uint8_t place;   /* enum pii_place */
+    bool is_reading; /* the phonetic reading (<rPh>) of the cell, after its visible text */
+    uint64_t item;
 } pii_cell;
+
+/** The elements a workbook's text comes from (ECMA-376 Part 1 names). */
+enum pii_place {
+    PII_PLACE_NONE = 0,
+    PII_PLACE_SHARED,      /* <si> of the shared strings; item is its index */
+    PII_PLACE_CELL,        /* <c> of a sheet: its <v>, or its inline <is> */
+    PII_PLACE_COMMENT,     /* <comment> of a comments part: its <text> */
+    PII_PLACE_AUTHOR,      /* <author> of a comments part */
+    PII_PLACE_PROPERTY,    /* dc:creator, cp:lastModifiedBy (core), Manager (app) */
+    PII_PLACE_PERSON_NAME, /* <person displayName> of threaded comments */
+    PII_PLACE_PERSON_USER, /* <person userId> */
+    PII_PLACE_THREADED,    /* <threadedComment> of Excel 365: its <text> */
+};
 
 /** Starts a sheet (or "docProps"): forgets the header row of the last one. `sheet` is
  *  borrowed until the next call or the end of the input. */
@@ -561,6 +582,18 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
 /** Scans one unit outside the rows (a comment, an author, a property) with the meaning
  *  `column` (PII_COL_NAME for an author). */
 int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_column column);
+/** The unit a finding being delivered comes from: valid inside the finding callback of a
+ *  workbook's finding (NULL otherwise). redact_xlsx.c finds a finding's place with it. */
+const pii_cell *pii_stream_finding_cell(const piiscan_stream *st);
+
+/** Sees the units of a workbook before they are scanned: one call per row (its cells and
+ *  their readings, left to right) and one per unit outside the rows, with the current sheet.
+ *  A non-zero return is an error code that fails the input. */
+typedef int (*pii_units_fn)(void *user, const char *sheet, const pii_cell *cells, size_t n);
+/** Installs (fn non-NULL) or removes a units hook. With is_detecting false the units are
+ *  counted and handed to the hook, but not scanned: no finding is delivered (redact_xlsx.c
+ *  reads a workbook's text this way to compare it). */
+void pii_stream_set_units_hook(piiscan_stream *st, pii_units_fn fn, void *user, bool is_detecting);
 
 /* ------------------------------------------------------------------------------------------ */
 /* read_xlsx.c, cfb.c: packages that need random access                                       */

@@ -11,7 +11,8 @@
  * "creator", "lastModifiedBy") and docProps/app.xml (Manager: cell "Manager"), then
  * every sheet in workbook order, hidden and very hidden ones too: its rows, then the authors
  * of its comments (cell "comment-author:0": the authorId by which comments name them,
- * 0-based) and its comments (cell "comment:C12").
+ * 0-based), its comments (cell "comment:C12") and its threaded comments (Excel 365: cell
+ * "threaded-comment:C12", one unit per reply, the plain text of its <text>).
  *
  * The cell text that offsets count in: shared strings and inline strings are the text of their
  * runs (ECMA-376 Part 1, 18.4: <t>, or the <t> of each rich-text run <r>), followed by the
@@ -22,6 +23,9 @@
  * are their text; booleans and errors hold no text.
  *
  * Last, the persons of threaded comments (sheet "persons"), if the workbook has any.
+ *
+ * Every unit carries its place in the package (pii_cell: part, element, which one), from which
+ * redact_xlsx.c finds the XML to rewrite; it shares this file's text rules through xlsx.h.
  *
  * Leaves out: formulas themselves, chart and drawing text, custom properties; writing
  * workbooks (redact_xlsx.c, the report).
@@ -35,7 +39,7 @@
 #include <expat.h>
 #include <zip.h>
 
-#include "internal.h"
+#include "xlsx.h"
 
 #define CHUNK_BYTES     (64u << 10)
 #define PART_NAME_BYTES 512
@@ -51,6 +55,7 @@
 #define REL_DIALOGSHEET         "/dialogsheet"
 #define REL_MACROSHEET          "/xlMacrosheet"
 #define REL_COMMENTS            "/comments"
+#define REL_THREADED_COMMENTS   "/threadedComment"
 #define REL_PERSONS             "/person"
 #define REL_EXTENDED_PROPERTIES "/extended-properties"
 
@@ -87,9 +92,10 @@ typedef struct shared_string {
 typedef struct row_cell {
     uint32_t column;
     bool is_shared;
-    size_t at;
+    size_t at; /* a shared string's index, or where the text is in the row's arena */
     size_t visible;
     size_t len;
+    uint64_t element; /* byte offset of its <c> in the sheet part */
     char ref[16];
 } row_cell;
 
@@ -109,7 +115,8 @@ enum part_kind {
     PART_SHEET,
     PART_COMMENTS,
     PART_CORE,
-    PART_PERSONS
+    PART_PERSONS,
+    PART_THREADED
 };
 
 typedef struct xlsx {
@@ -123,6 +130,8 @@ typedef struct xlsx {
     /* The part being parsed. */
     XML_Parser parser;
     const char *part;
+    uint32_t part_index; /* in the zip: the place of the units it holds */
+    uint32_t shared_part;
     enum part_kind kind;
     int rc; /* set by a handler that stopped the parser */
     unsigned depth;
@@ -153,6 +162,7 @@ typedef struct xlsx {
     uint32_t next_column;
     bool in_cell;
     uint32_t column;
+    uint64_t element; /* byte offset of the start tag of the <c>, <comment>, <author> ... */
     char cell_type[12];
     char ref[16];
     row_cell *cells;
@@ -301,37 +311,43 @@ static int hex_value(char c)
 /* ECMA-376 Part 1, 22.4.2.4 (ST_Xstring): a character XML cannot hold is written _xHHHH_,
  * and a literal "_x" that would read as one is written _x005F_x. Decoded in place: the
  * UTF-8 of one UTF-16 unit is never longer than its seven-byte escape. */
-static void decode_escapes(buf *b)
+size_t pii_xlsx_unescape(char *s, size_t n)
 {
-    if (b->len < 7 || memchr(b->data, '_', b->len) == NULL)
-        return;
+    if (n < 7 || memchr(s, '_', n) == NULL)
+        return n;
     size_t out = 0;
-    for (size_t i = 0; i < b->len;) {
-        if (b->data[i] == '_' && i + 7 <= b->len && b->data[i + 1] == 'x' &&
-            b->data[i + 6] == '_') {
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '_' && i + 7 <= n && s[i + 1] == 'x' && s[i + 6] == '_') {
             int d[4];
             for (int k = 0; k < 4; k++)
-                d[k] = hex_value(b->data[i + 2 + k]);
+                d[k] = hex_value(s[i + 2 + k]);
             if (d[0] >= 0 && d[1] >= 0 && d[2] >= 0 && d[3] >= 0) {
                 uint32_t cp = (uint32_t)(d[0] << 12 | d[1] << 8 | d[2] << 4 | d[3]);
                 if (cp >= 0xD800 && cp <= 0xDFFF)
                     cp = 0xFFFD;
-                out += pii_utf8_put(cp, b->data + out);
+                out += pii_utf8_put(cp, s + out);
                 i += 7;
                 continue;
             }
         }
-        b->data[out++] = b->data[i++];
+        s[out++] = s[i++];
     }
-    b->len = out;
-    b->data[out] = '\0';
+    return out;
+}
+
+static void decode_escapes(buf *b)
+{
+    if (b->data == NULL)
+        return;
+    b->len = pii_xlsx_unescape(b->data, b->len);
+    b->data[b->len] = '\0';
 }
 
 /* A number as Excel stores it ("9.012345678E9", "-12.50", "1E-3") written back as a plain
  * decimal ("9012345678", "-12.5", "0.001"), so that a phone or card column of numbers reads
  * as its digits. Returns the length in out, or 0 when s is not such a number (then it is
  * scanned as it stands). */
-static size_t plain_decimal(const char *s, size_t n, char *out, size_t cap)
+size_t pii_xlsx_plain_decimal(const char *s, size_t n, char *out, size_t cap)
 {
     char digits[64];
     size_t nd = 0;
@@ -676,11 +692,24 @@ static int flush_row(xlsx *x)
         const row_cell *c = &x->cells[i];
         const char *text =
             c->is_shared ? x->arena + x->strings[c->at].at : x->row_text.data + c->at;
+        pii_cell unit = {
+            .text = text,
+            .len = c->visible,
+            .column = c->column,
+            .ref = c->ref,
+            .part = c->is_shared ? x->shared_part : x->part_index,
+            .place = c->is_shared ? PII_PLACE_SHARED : PII_PLACE_CELL,
+            .item = c->is_shared ? (uint64_t)c->at : c->element,
+        };
         if (c->visible > 0)
-            u[n++] = (pii_cell){text, c->visible, 0, c->column, c->ref};
-        if (c->len > c->visible)
-            u[n++] =
-                (pii_cell){text + c->visible, c->len - c->visible, c->visible, c->column, c->ref};
+            u[n++] = unit;
+        if (c->len > c->visible) {
+            unit.text = text + c->visible;
+            unit.len = c->len - c->visible;
+            unit.offset = c->visible;
+            unit.is_reading = true;
+            u[n++] = unit;
+        }
     }
     int rc = pii_stream_scan_row(x->st, x->row, u, n);
     x->ncells = 0;
@@ -713,6 +742,7 @@ static int add_cell(xlsx *x, bool is_shared, size_t index, const char *text, siz
     c->is_shared = is_shared;
     c->visible = visible;
     c->len = len;
+    c->element = x->element;
     memcpy(c->ref, x->ref, sizeof c->ref);
     if (is_shared) {
         c->at = index;
@@ -729,6 +759,7 @@ static void sheet_cell_start(xlsx *x, const char **atts)
 {
     x->in_cell = true;
     x->text.len = 0;
+    x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
     const char *r = attr(atts, "r", false);
     uint64_t row = x->row;
     uint32_t column = x->next_column;
@@ -779,7 +810,7 @@ static int sheet_cell_end(xlsx *x)
     }
     if (strcmp(t, "n") == 0) {
         char plain[160];
-        size_t n = plain_decimal(x->text.data, x->text.len, plain, sizeof plain);
+        size_t n = pii_xlsx_plain_decimal(x->text.data, x->text.len, plain, sizeof plain);
         if (n > 0)
             return add_cell(x, false, 0, plain, n, n);
     }
@@ -856,10 +887,18 @@ static void sheet_end(xlsx *x, const char *local)
 /* ------------------------------------------------------------------------------------------ */
 /* Comments and core properties                                                               */
 
+/* A unit outside the rows, whose element started at x->element. */
 static int scan_unit(xlsx *x, const char *ref, const char *text, size_t visible, size_t len,
-                     enum pii_column column)
+                     enum pii_column column, enum pii_place place)
 {
-    pii_cell cell = {text, visible, 0, 0, ref};
+    pii_cell cell = {
+        .text = text,
+        .len = visible,
+        .ref = ref,
+        .part = x->part_index,
+        .place = (uint8_t)place,
+        .item = x->element,
+    };
     int rc = PIISCAN_OK;
     if (visible > 0)
         rc = pii_stream_scan_cell(x->st, &cell, column);
@@ -867,6 +906,7 @@ static int scan_unit(xlsx *x, const char *ref, const char *text, size_t visible,
         cell.text = text + visible;
         cell.len = len - visible;
         cell.offset = visible;
+        cell.is_reading = true;
         rc = pii_stream_scan_cell(x->st, &cell, column);
     }
     return rc;
@@ -883,7 +923,9 @@ static void comments_start(xlsx *x, const char *local, const char **atts)
     } else if (x->in_authors && strcmp(local, "author") == 0) {
         x->in_text = true;
         x->text.len = 0;
+        x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
     } else if (strcmp(local, "comment") == 0) {
+        x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
         const char *ref = attr(atts, "ref", false);
         snprintf(x->comment_ref, sizeof x->comment_ref, "comment:%.24s", ref != NULL ? ref : "");
         x->in_comment = true;
@@ -909,7 +951,7 @@ static void comments_end(xlsx *x, const char *local)
             rc = nomem(x);
         else
             rc = scan_unit(x, x->comment_ref, x->text.data, vis->len, vis->len + rd->len,
-                           PII_COL_NONE);
+                           PII_COL_NONE, PII_PLACE_COMMENT);
     } else if (strcmp(local, "authors") == 0) {
         x->in_authors = false;
     } else if (x->in_authors && strcmp(local, "author") == 0) {
@@ -917,8 +959,40 @@ static void comments_end(xlsx *x, const char *local)
         char ref[40];
         snprintf(ref, sizeof ref, "comment-author:%u", (unsigned)x->authors++);
         decode_escapes(&x->text);
-        rc = scan_unit(x, ref, x->text.data, x->text.len, x->text.len, PII_COL_NAME);
+        rc = scan_unit(x, ref, x->text.data, x->text.len, x->text.len, PII_COL_NAME,
+                       PII_PLACE_AUTHOR);
     } else if (strcmp(local, "comment") == 0) {
+        x->in_comment = false;
+    }
+    if (rc != PIISCAN_OK)
+        stop(x, rc);
+}
+
+/* Threaded comments (the parts in xl/threadedComments/, Excel 365): each <threadedComment>,
+ * a comment or a reply, holds its text as a plain string in <text>. Excel writes a legacy
+ * copy into the comments part too: both are read, so both are masked. */
+static void threaded_start(xlsx *x, const char *local, const char **atts)
+{
+    if (strcmp(local, "threadedComment") == 0) {
+        x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
+        const char *ref = attr(atts, "ref", false);
+        snprintf(x->comment_ref, sizeof x->comment_ref, "threaded-comment:%.20s",
+                 ref != NULL ? ref : "");
+        x->in_comment = true;
+    } else if (x->in_comment && strcmp(local, "text") == 0) {
+        x->in_text = true;
+        x->text.len = 0;
+    }
+}
+
+static void threaded_end(xlsx *x, const char *local)
+{
+    int rc = PIISCAN_OK;
+    if (x->in_text && strcmp(local, "text") == 0) {
+        x->in_text = false;
+        rc = scan_unit(x, x->comment_ref, x->text.data != NULL ? x->text.data : "", x->text.len,
+                       x->text.len, PII_COL_NONE, PII_PLACE_THREADED);
+    } else if (strcmp(local, "threadedComment") == 0) {
         x->in_comment = false;
     }
     if (rc != PIISCAN_OK)
@@ -942,6 +1016,7 @@ static void core_start(xlsx *x, const char *local)
     if (x->depth == 2 && person_property(local) != NULL) {
         x->in_text = true;
         x->text.len = 0;
+        x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
     }
 }
 
@@ -953,7 +1028,7 @@ static void core_end(xlsx *x, const char *local)
     /* The element's own name is the place: "creator", "lastModifiedBy", "Manager". */
     const char *place = person_property(local);
     int rc = scan_unit(x, place != NULL ? place : "creator", x->text.data, x->text.len, x->text.len,
-                       PII_COL_NAME);
+                       PII_COL_NAME, PII_PLACE_PROPERTY);
     if (rc != PIISCAN_OK)
         stop(x, rc);
 }
@@ -967,14 +1042,17 @@ static void persons_start(xlsx *x, const char *local, const char **atts)
         return;
     char ref[40];
     snprintf(ref, sizeof ref, "person:%u", (unsigned)x->authors);
+    x->element = (uint64_t)XML_GetCurrentByteIndex(x->parser);
     const char *name = attr(atts, "displayName", false);
     int rc = PIISCAN_OK;
     if (name != NULL)
-        rc = scan_unit(x, ref, name, strlen(name), strlen(name), PII_COL_NAME);
+        rc = scan_unit(x, ref, name, strlen(name), strlen(name), PII_COL_NAME,
+                       PII_PLACE_PERSON_NAME);
     const char *user = attr(atts, "userId", false);
     if (rc == PIISCAN_OK && user != NULL) {
         snprintf(ref, sizeof ref, "person:%u:userId", (unsigned)x->authors);
-        rc = scan_unit(x, ref, user, strlen(user), strlen(user), PII_COL_NONE);
+        rc = scan_unit(x, ref, user, strlen(user), strlen(user), PII_COL_NONE,
+                       PII_PLACE_PERSON_USER);
     }
     x->authors++;
     if (rc != PIISCAN_OK)
@@ -1017,6 +1095,9 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
     case PART_PERSONS:
         persons_start(x, local, atts);
         break;
+    case PART_THREADED:
+        threaded_start(x, local, atts);
+        break;
     }
 }
 
@@ -1039,6 +1120,9 @@ static void XMLCALL on_end(void *user, const char *name)
         break;
     case PART_COMMENTS:
         comments_end(x, local);
+        break;
+    case PART_THREADED:
+        threaded_end(x, local);
         break;
     case PART_CORE:
         core_end(x, local);
@@ -1132,6 +1216,9 @@ static int parse_part(xlsx *x, const char *name, enum part_kind kind, bool *is_f
     }
     x->parser = p;
     x->part = name;
+    x->part_index = (uint32_t)index;
+    if (kind == PART_SHARED)
+        x->shared_part = (uint32_t)index;
     x->kind = kind;
     x->rc = PIISCAN_OK;
     x->depth = 0;
@@ -1230,12 +1317,15 @@ static int scan_sheet(xlsx *x, const sheet *sh, const rel *r, const char *workbo
     rels_name(r->target, name, sizeof name);
     rc = parse_rels(x, name, scratch);
     for (size_t i = 0; rc == PIISCAN_OK && i < scratch->len; i++) {
-        if (!ends_with(scratch->v[i].type, REL_COMMENTS))
+        bool is_threaded = ends_with(scratch->v[i].type, REL_THREADED_COMMENTS);
+        if (!is_threaded && !ends_with(scratch->v[i].type, REL_COMMENTS))
             continue;
         x->in_authors = false;
         x->in_comment = false;
+        x->in_text = false;
         x->authors = 0;
-        rc = parse_part(x, scratch->v[i].target, PART_COMMENTS, &is_found);
+        rc = parse_part(x, scratch->v[i].target, is_threaded ? PART_THREADED : PART_COMMENTS,
+                        &is_found);
     }
     return rc;
 }
@@ -1269,15 +1359,9 @@ int64_t pii_package_read(const pii_package *pkg, uint64_t at, void *out, size_t 
 
 /* A zip source over a pii_package, so a file is read in place (pread) and a buffer without
  * a copy, through the same code. */
-typedef struct source {
-    const pii_package *pkg;
-    uint64_t pos;
-    zip_error_t error;
-} source;
-
-static zip_int64_t source_cb(void *user, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+zip_int64_t pii_package_source_cmd(pii_package_source *s, void *data, zip_uint64_t len,
+                                   zip_source_cmd_t cmd)
 {
-    source *s = user;
     switch (cmd) {
     case ZIP_SOURCE_OPEN:
         s->pos = 0;
@@ -1326,7 +1410,13 @@ static zip_int64_t source_cb(void *user, void *data, zip_uint64_t len, zip_sourc
     }
 }
 
-static int open_zip(xlsx *x, const pii_package *pkg, source *src)
+static zip_int64_t source_cb(void *user, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    return pii_package_source_cmd(user, data, len, cmd);
+}
+
+int pii_package_zip_open(const pii_package *pkg, pii_package_source *src, zip_t **out,
+                         piiscan_error *err)
 {
     src->pkg = pkg;
     src->pos = 0;
@@ -1337,35 +1427,41 @@ static int open_zip(xlsx *x, const pii_package *pkg, source *src)
     if (zs == NULL) {
         zip_error_fini(&ze);
         zip_error_fini(&src->error);
-        return nomem(x);
+        return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
     }
-    x->za = zip_open_from_source(zs, ZIP_RDONLY, &ze);
-    if (x->za == NULL) {
+    zip_t *za = zip_open_from_source(zs, ZIP_RDONLY, &ze);
+    if (za == NULL) {
         zip_source_free(zs);
         int rc = zip_error_code_zip(&ze) == ZIP_ER_MEMORY
-                     ? nomem(x)
-                     : pii_error_set(x->err, PIISCAN_ERR_FORMAT, UINT64_MAX, 0,
+                     ? pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory")
+                     : pii_error_set(err, PIISCAN_ERR_FORMAT, UINT64_MAX, 0,
                                      "not a readable zip package (truncated?): %s",
                                      zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return rc;
     }
     zip_error_fini(&ze);
-    zip_int64_t n = zip_get_num_entries(x->za, 0);
+    int rc = PIISCAN_OK;
+    zip_int64_t n = zip_get_num_entries(za, 0);
     if (n > PII_XLSX_MAX_ENTRIES)
-        return pii_error_set(x->err, PIISCAN_ERR_LIMIT, UINT64_MAX, 0,
-                             "the package has %lld parts, more than %d", (long long)n,
-                             PII_XLSX_MAX_ENTRIES);
+        rc = pii_error_set(err, PIISCAN_ERR_LIMIT, UINT64_MAX, 0,
+                           "the package has %lld parts, more than %d", (long long)n,
+                           PII_XLSX_MAX_ENTRIES);
     uint64_t total = 0;
-    for (zip_int64_t i = 0; i < n; i++) {
+    for (zip_int64_t i = 0; rc == PIISCAN_OK && i < n; i++) {
         zip_stat_t st;
-        if (zip_stat_index(x->za, (zip_uint64_t)i, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+        if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
             total += st.size;
         if (total > PII_XLSX_MAX_TOTAL_BYTES)
-            return pii_error_set(x->err, PIISCAN_ERR_LIMIT, UINT64_MAX, 0,
-                                 "the package expands to more than %llu bytes",
-                                 (unsigned long long)PII_XLSX_MAX_TOTAL_BYTES);
+            rc = pii_error_set(err, PIISCAN_ERR_LIMIT, UINT64_MAX, 0,
+                               "the package expands to more than %llu bytes",
+                               (unsigned long long)PII_XLSX_MAX_TOTAL_BYTES);
     }
+    if (rc != PIISCAN_OK) {
+        zip_discard(za);
+        return rc;
+    }
+    *out = za;
     return PIISCAN_OK;
 }
 
@@ -1409,12 +1505,12 @@ int pii_xlsx_scan(piiscan_stream *st, const pii_package *pkg, size_t max_cell_by
     rels root = {0};
     rels book = {0};
     rels scratch = {0};
-    source src;
+    pii_package_source src;
     *skip_reason = NULL;
     x.chunk = malloc(CHUNK_BYTES);
     if (x.chunk == NULL)
         return nomem(&x);
-    int rc = open_zip(&x, pkg, &src);
+    int rc = pii_package_zip_open(pkg, &src, &x.za, err);
     if (rc != PIISCAN_OK)
         goto done;
     rc = parse_rels(&x, "_rels/.rels", &root);

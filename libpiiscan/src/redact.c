@@ -8,17 +8,20 @@
  * token written in the input's encoding. Invariant: every byte outside the edits is copied
  * as it was. The verification checks that promise on the result (the bytes, a new scan, the
  * records and fields), so that a caller replaces a file only with an output that holds it.
- * Leaves out: files, directories and renames (the CLI's), workbooks (a later redact_xlsx.c).
+ * A workbook's findings are places in its parts, not byte ranges of the file: its edits,
+ * pass 2 and verification are redact_xlsx.c's, reached from the same functions.
+ * Leaves out: files, directories and renames (the CLI's).
  */
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "redact.h"
 
-#define IO_CHUNK_BYTES (256u << 10)
+#define IO_CHUNK_BYTES PII_REDACT_IO_BYTES
 /* Output is gathered to this size before a write call: few large writes. */
 #define OUT_FLUSH_BYTES (256u << 10)
 #define MAX_KEY_BYTES   (1u << 20)
@@ -153,21 +156,6 @@ int piiscan_redact_options_set_token_key(piiscan_redact_options *ro, const unsig
 /* ------------------------------------------------------------------------------------------ */
 /* The redactor                                                                               */
 
-typedef struct edit {
-    uint64_t start; /* original bytes, end exclusive */
-    uint64_t end;
-    uint64_t out_start; /* where its replacement went in the output */
-    uint64_t out_end;
-    uint32_t out_kept; /* bytes of original text the replacement starts with (partial) */
-    piiscan_type type;
-} edit;
-
-enum phase {
-    PHASE_IDLE,
-    PHASE_SCANNED, /* pass 1 done: edits known */
-    PHASE_WRITTEN, /* pass 2 done: output offsets known */
-};
-
 /* Where bytes come from: a caller's buffer or a file descriptor read in chunks. */
 typedef struct source {
     const unsigned char *mem;
@@ -179,43 +167,6 @@ typedef struct source {
     uint64_t pos; /* bytes consumed */
     bool is_eof;
 } source;
-
-struct piiscan_redactor {
-    const piiscan_scanner *sc;
-    piiscan_stream *st;
-    piiscan_mask mask;
-    pii_masker masker;
-    unsigned char key[PII_TOKEN_KEY_BYTES];
-    bool has_key;
-
-    enum phase phase;
-    bool is_verifying;
-    bool is_workbook;
-    edit *edits;
-    size_t nedits;
-    size_t cap;
-    int64_t input_offset; /* fd offset of the input's first byte; -1 for a buffer */
-    piiscan_stats scanned;
-    piiscan_redact_stats stats;
-    piiscan_error err;
-    bool is_out_of_memory;
-
-    /* Pass 2 and verification scratch. */
-    pii_bytes out;
-    pii_bytes span;
-    pii_bytes value;
-    pii_chars chars;
-    pii_text decoded;
-    pii_text norm;
-    /* Pass 2 of a CP932/EUC-JP input with invalid bytes decodes the bytes it copies, to know
-     * whether a span follows a lead byte that decoded as invalid (see pii_mask_span). */
-    bool is_tracking;
-    bool is_after_lead_byte;
-    unsigned char carry[8]; /* a character cut by the end of a chunk */
-    size_t carry_len;
-    unsigned char *buf_a;
-    unsigned char *buf_b;
-};
 
 static int on_finding(const piiscan_finding *f, void *user);
 
@@ -247,10 +198,14 @@ int piiscan_redactor_new(const piiscan_scanner *sc, const piiscan_redact_options
     rd->buf_b = malloc(IO_CHUNK_BYTES);
     rc = rd->buf_a == NULL || rd->buf_b == NULL ? PIISCAN_ERR_NOMEM
                                                 : piiscan_stream_new(sc, on_finding, rd, &rd->st);
+    if (rc == PIISCAN_OK)
+        rc = pii_workbook_new(&rd->wb);
     if (rc != PIISCAN_OK) {
         pii_error_set(err, rc, UINT64_MAX, 0, "out of memory");
         goto fail;
     }
+    /* A workbook's units are seen with their place in the package (redact_xlsx.c). */
+    pii_stream_set_units_hook(rd->st, pii_workbook_units, rd, true);
     pii_error_clear(&rd->err);
     *out = rd;
     return PIISCAN_OK;
@@ -265,6 +220,7 @@ void piiscan_redactor_free(piiscan_redactor *rd)
         return;
     sodium_memzero(rd->key, sizeof rd->key);
     piiscan_stream_free(rd->st);
+    pii_workbook_free(rd->wb);
     free(rd->edits);
     pii_bytes_free(&rd->out);
     pii_bytes_free(&rd->span);
@@ -294,13 +250,13 @@ static int add_edit(piiscan_redactor *rd, const piiscan_finding *f)
 {
     if (rd->nedits == rd->cap) {
         size_t cap = rd->cap < 64 ? 64 : rd->cap * 2;
-        edit *v = realloc(rd->edits, cap * sizeof *v);
+        pii_edit *v = realloc(rd->edits, cap * sizeof *v);
         if (v == NULL)
             return PIISCAN_ERR_NOMEM;
         rd->edits = v;
         rd->cap = cap;
     }
-    rd->edits[rd->nedits++] = (edit){.start = f->start, .end = f->end, .type = f->type};
+    rd->edits[rd->nedits++] = (pii_edit){.start = f->start, .end = f->end, .type = f->type};
     return PIISCAN_OK;
 }
 
@@ -323,7 +279,7 @@ static int check_output_finding(piiscan_redactor *rd, const piiscan_finding *f)
     if (i < rd->nedits && rd->edits[i].out_start < f->end &&
         !(f->start >= rd->edits[i].out_start &&
           f->end <= rd->edits[i].out_start + rd->edits[i].out_kept)) {
-        const edit *e = &rd->edits[i];
+        const pii_edit *e = &rd->edits[i];
         pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, e->start, f->line,
                       "the replacement of input bytes %llu-%llu still reads as %s (output bytes "
                       "%llu-%llu, line %llu)",
@@ -338,12 +294,10 @@ static int check_output_finding(piiscan_redactor *rd, const piiscan_finding *f)
 static int on_finding(const piiscan_finding *f, void *user)
 {
     piiscan_redactor *rd = user;
+    if (f->sheet != NULL) /* a cell's text is not a byte range of the file */
+        return pii_workbook_finding(rd, f);
     if (rd->is_verifying)
         return check_output_finding(rd, f);
-    if (f->sheet != NULL) {
-        rd->is_workbook = true; /* a cell's text is not a byte range of the file */
-        return 1;
-    }
     if (f->end <= f->start)
         return 0;
     if (add_edit(rd, f) != PIISCAN_OK) {
@@ -355,8 +309,8 @@ static int on_finding(const piiscan_finding *f, void *user)
 
 static int by_start(const void *pa, const void *pb)
 {
-    const edit *a = pa;
-    const edit *b = pb;
+    const pii_edit *a = pa;
+    const pii_edit *b = pb;
     if (a->start != b->start)
         return a->start < b->start ? -1 : 1;
     return a->end < b->end ? 1 : a->end > b->end ? -1 : 0;
@@ -387,11 +341,12 @@ static void settle_edits(piiscan_redactor *rd)
 
 static void begin_scan(piiscan_redactor *rd)
 {
-    rd->phase = PHASE_IDLE;
+    rd->phase = PII_REDACT_IDLE;
     rd->is_verifying = false;
     rd->is_out_of_memory = false;
     rd->is_workbook = false;
     rd->nedits = 0;
+    pii_workbook_clear(rd->wb);
     memset(&rd->stats, 0, sizeof rd->stats);
     pii_error_clear(&rd->err);
 }
@@ -402,10 +357,8 @@ static int finish_scan(piiscan_redactor *rd, int rc)
     const piiscan_stats *stats = piiscan_stream_stats(rd->st);
     if (rd->is_out_of_memory)
         rc = pii_error_set(&rd->err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
-    else if (rd->is_workbook || stats->format == PIISCAN_FORMAT_XLSX)
-        rc = pii_error_set(&rd->err, PIISCAN_ERR_UNSUPPORTED, UINT64_MAX, 0,
-                           "workbooks cannot be redacted by this version: their text sits in "
-                           "compressed parts, not at byte offsets of the file");
+    else if (rc != PIISCAN_OK && rd->err.code != PIISCAN_OK)
+        rc = rd->err.code; /* said by the workbook's finding or units hook */
     else if (rc != PIISCAN_OK)
         rd->err = *piiscan_stream_error(rd->st);
     if (rc != PIISCAN_OK)
@@ -417,8 +370,12 @@ static int finish_scan(piiscan_redactor *rd, int rc)
     rd->stats.has_bom = rd->scanned.has_bom;
     rd->stats.skip_reason = rd->scanned.skip_reason;
     rd->stats.decode_errors = rd->scanned.decode_errors;
-    settle_edits(rd);
-    rd->phase = PHASE_SCANNED;
+    rd->is_workbook = stats->format == PIISCAN_FORMAT_XLSX;
+    if (rd->is_workbook)
+        pii_workbook_settle(rd);
+    else
+        settle_edits(rd);
+    rd->phase = PII_REDACT_SCANNED;
     return PIISCAN_OK;
 }
 
@@ -439,7 +396,7 @@ int piiscan_redactor_scan_fd(piiscan_redactor *rd, int fd, const piiscan_source 
     rd->input_offset = at;
     int rc = finish_scan(rd, piiscan_stream_scan_fd(rd->st, fd, src));
     if (lseek(fd, at, SEEK_SET) < 0 && rc == PIISCAN_OK) {
-        rd->phase = PHASE_IDLE;
+        rd->phase = PII_REDACT_IDLE;
         return pii_error_set(&rd->err, PIISCAN_ERR_IO, UINT64_MAX, 0, "cannot seek back: %s",
                              strerror(errno));
     }
@@ -586,49 +543,58 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
             memmove(rd->carry, rd->carry + from_carry, rd->carry_len - from_carry);
             rd->carry_len -= from_carry;
         }
-        p += used - from_carry;
-        n -= used - from_carry;
+        if (used > from_carry) { /* p is NULL at a span's start, where all comes from carry */
+            p += used - from_carry;
+            n -= used - from_carry;
+        }
     }
 }
 
-/* The replacement of one span, whose original bytes are rd->span, appended to rd->out. */
-static int replace(piiscan_redactor *rd, edit *e)
+int pii_redact_replacement(piiscan_redactor *rd, piiscan_type type, piiscan_encoding enc,
+                           const unsigned char *s, size_t n, bool is_after_lead_byte,
+                           pii_bytes *out, size_t *kept)
 {
-    piiscan_encoding enc = rd->stats.encoding;
-    int rc = pii_chars_decode(rd->sc->tables, enc, rd->span.data, rd->span.len, &rd->chars);
+    *kept = 0;
+    int rc = pii_chars_decode(rd->sc->tables, enc, s, n, &rd->chars);
     if (rc != PIISCAN_OK)
         return rc;
-    if (rd->mask != PIISCAN_MASK_TOKEN) {
-        size_t kept = 0;
-        rc = pii_mask_span(&rd->masker, rd->mask, e->type, enc, rd->span.data, &rd->chars,
-                           rd->is_after_lead_byte, &rd->out, &kept);
-        e->out_kept = kept <= UINT32_MAX ? (uint32_t)kept : 0;
-        return rc;
-    }
+    if (rd->mask != PIISCAN_MASK_TOKEN)
+        return pii_mask_span(&rd->masker, rd->mask, type, enc, s, &rd->chars, is_after_lead_byte,
+                             out, kept);
     pii_text_clear(&rd->decoded);
     for (size_t i = 0; i < rd->chars.len; i++) {
         char u[4];
-        size_t n = pii_utf8_put(rd->chars.v[i].cp, u);
-        rc = pii_text_append(&rd->decoded, u, n, 0, 0);
+        size_t k = pii_utf8_put(rd->chars.v[i].cp, u);
+        rc = pii_text_append(&rd->decoded, u, k, 0, 0);
         if (rc != PIISCAN_OK)
             return rc;
     }
-    rc = pii_canonical(e->type, rd->decoded.data, rd->decoded.len, &rd->norm, &rd->value);
+    rc = pii_canonical(type, rd->decoded.data, rd->decoded.len, &rd->norm, &rd->value);
     if (rc != PIISCAN_OK)
         return rc;
     char token[PII_TOKEN_MAX_CHARS];
-    size_t n = pii_token_text(rd->key, e->type, rd->value.data, rd->value.len, token);
-    return pii_ascii_encode(enc, token, n, &rd->out);
+    size_t k = pii_token_text(rd->key, type, rd->value.data, rd->value.len, token);
+    return pii_ascii_encode(enc, token, k, out);
+}
+
+/* The replacement of one span, whose original bytes are rd->span, appended to rd->out. */
+static int replace(piiscan_redactor *rd, pii_edit *e)
+{
+    size_t kept = 0;
+    int rc = pii_redact_replacement(rd, e->type, rd->stats.encoding, rd->span.data, rd->span.len,
+                                    rd->is_after_lead_byte, &rd->out, &kept);
+    e->out_kept = kept <= UINT32_MAX ? (uint32_t)kept : 0;
+    return rc;
 }
 
 static int write_pass(piiscan_redactor *rd, source *in, const struct sink *k)
 {
-    if (rd->phase != PHASE_SCANNED && rd->phase != PHASE_WRITTEN)
+    if (rd->phase != PII_REDACT_SCANNED && rd->phase != PII_REDACT_WRITTEN)
         return pii_error_set(&rd->err, PIISCAN_ERR_STATE, UINT64_MAX, 0,
                              "no successful scan to write from");
     if (k->write == NULL)
         return pii_error_set(&rd->err, PIISCAN_ERR_INVALID, UINT64_MAX, 0, "no write callback");
-    rd->phase = PHASE_SCANNED;
+    rd->phase = PII_REDACT_SCANNED;
     rd->stats.bytes_out = 0;
     rd->out.len = 0;
     rd->is_tracking =
@@ -649,7 +615,7 @@ static int write_pass(piiscan_redactor *rd, source *in, const struct sink *k)
         if (n == 0)
             break;
         while (n > 0) {
-            edit *e = next < rd->nedits ? &rd->edits[next] : NULL;
+            pii_edit *e = next < rd->nedits ? &rd->edits[next] : NULL;
             if (is_in_span) {
                 size_t take = (size_t)(e->end - in->pos) < n ? (size_t)(e->end - in->pos) : n;
                 if (pii_bytes_put(&rd->span, p, take) != PIISCAN_OK)
@@ -698,7 +664,66 @@ static int write_pass(piiscan_redactor *rd, source *in, const struct sink *k)
         return pii_error_set(&rd->err, PIISCAN_ERR_IO, in->pos, 0,
                              "the input is %llu bytes now but was %llu when scanned: it changed",
                              (unsigned long long)in->pos, (unsigned long long)rd->stats.bytes_in);
-    rd->phase = PHASE_WRITTEN;
+    rd->phase = PII_REDACT_WRITTEN;
+    return PIISCAN_OK;
+}
+
+/* A workbook's pass 2 (redact_xlsx.c) writes a zip, which needs random access: to out_fd in
+ * place, or (out_fd < 0) to memory, then handed to the sink. */
+static int write_workbook(piiscan_redactor *rd, const pii_package *in, int out_fd,
+                          const struct sink *k)
+{
+    if (rd->phase != PII_REDACT_SCANNED && rd->phase != PII_REDACT_WRITTEN)
+        return pii_error_set(&rd->err, PIISCAN_ERR_STATE, UINT64_MAX, 0,
+                             "no successful scan to write from");
+    if (k != NULL && k->write == NULL)
+        return pii_error_set(&rd->err, PIISCAN_ERR_INVALID, UINT64_MAX, 0, "no write callback");
+    rd->phase = PII_REDACT_SCANNED;
+    pii_error_clear(&rd->err);
+    if (in->len != rd->stats.bytes_in)
+        return pii_error_set(&rd->err, PIISCAN_ERR_IO, UINT64_MAX, 0,
+                             "the input is %llu bytes now but was %llu when scanned: it changed",
+                             (unsigned long long)in->len, (unsigned long long)rd->stats.bytes_in);
+    pii_bytes mem = {0};
+    pii_output out = {.fd = out_fd, .mem = &mem};
+    if (out_fd >= 0) {
+        off_t at = lseek(out_fd, 0, SEEK_CUR);
+        if (at < 0)
+            return pii_error_set(&rd->err, PIISCAN_ERR_UNSUPPORTED, UINT64_MAX, 0,
+                                 "the output cannot seek, and a workbook is written with "
+                                 "random access: %s",
+                                 strerror(errno));
+        out.offset = (uint64_t)at;
+    }
+    int rc = pii_workbook_write(rd, in, &out);
+    if (rc == PIISCAN_OK && out_fd >= 0 &&
+        lseek(out_fd, (off_t)(out.offset + rd->stats.bytes_out), SEEK_SET) < 0)
+        rc = pii_error_set(&rd->err, PIISCAN_ERR_IO, UINT64_MAX, 0, "cannot seek the output: %s",
+                           strerror(errno));
+    for (size_t at = 0; rc == PIISCAN_OK && k != NULL && at < mem.len;) {
+        size_t n = mem.len - at < OUT_FLUSH_BYTES ? mem.len - at : OUT_FLUSH_BYTES;
+        errno = 0;
+        if (k->write(mem.data + at, n, k->user) != 0)
+            rc = pii_error_set(&rd->err, PIISCAN_ERR_IO, at, 0, "the output refused %zu bytes%s%s",
+                               n, errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+        at += n;
+    }
+    pii_bytes_free(&mem);
+    if (rc == PIISCAN_OK)
+        rd->phase = PII_REDACT_WRITTEN;
+    return rc;
+}
+
+/* The input scanned from fd, as a package read in place. */
+static int scanned_package(piiscan_redactor *rd, int fd, pii_package *pkg)
+{
+    struct stat sb;
+    if (rd->input_offset < 0 || fstat(fd, &sb) < 0 || sb.st_size < rd->input_offset)
+        return pii_error_set(&rd->err, PIISCAN_ERR_STATE, UINT64_MAX, 0,
+                             "the input was not scanned from this descriptor");
+    *pkg = (pii_package){.fd = fd,
+                         .offset = (uint64_t)rd->input_offset,
+                         .len = (uint64_t)(sb.st_size - rd->input_offset)};
     return PIISCAN_OK;
 }
 
@@ -706,6 +731,12 @@ int piiscan_redactor_write_fd(piiscan_redactor *rd, int fd, piiscan_write_fn wri
 {
     if (rd == NULL)
         return PIISCAN_ERR_INVALID;
+    if (rd->is_workbook) {
+        pii_package pkg;
+        const struct sink k = {write, user};
+        int rc = scanned_package(rd, fd, &pkg);
+        return rc != PIISCAN_OK ? rc : write_workbook(rd, &pkg, -1, &k);
+    }
     if (rd->input_offset < 0 || lseek(fd, rd->input_offset, SEEK_SET) < 0)
         return pii_error_set(&rd->err, PIISCAN_ERR_STATE, UINT64_MAX, 0,
                              "the input was not scanned from this descriptor");
@@ -722,10 +753,42 @@ int piiscan_redactor_write_buffer(piiscan_redactor *rd, const void *buf, size_t 
 {
     if (rd == NULL || (buf == NULL && len > 0))
         return PIISCAN_ERR_INVALID;
+    const struct sink k = {write, user};
+    if (rd->is_workbook) {
+        static const unsigned char empty[1];
+        const pii_package pkg = {.buf = buf != NULL ? buf : empty, .fd = -1, .len = len};
+        return write_workbook(rd, &pkg, -1, &k);
+    }
     source in;
     source_mem(&in, buf, len);
-    const struct sink k = {write, user};
     return write_pass(rd, &in, &k);
+}
+
+static int write_to(const void *buf, size_t len, void *user)
+{
+    int fd = *(const int *)user;
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return 1; /* errno says why */
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int piiscan_redactor_write_to_fd(piiscan_redactor *rd, int fd, int out_fd)
+{
+    if (rd == NULL || out_fd < 0)
+        return PIISCAN_ERR_INVALID;
+    if (!rd->is_workbook)
+        return piiscan_redactor_write_fd(rd, fd, write_to, &out_fd);
+    pii_package pkg;
+    int rc = scanned_package(rd, fd, &pkg);
+    return rc != PIISCAN_OK ? rc : write_workbook(rd, &pkg, out_fd, NULL);
 }
 
 int piiscan_redactor_redact_fd(piiscan_redactor *rd, int fd, const piiscan_source *src,
@@ -777,7 +840,7 @@ static int compare_outside(piiscan_redactor *rd, source *a, source *b)
 {
     size_t next = 0;
     for (;;) {
-        const edit *e = next < rd->nedits ? &rd->edits[next] : NULL;
+        const pii_edit *e = next < rd->nedits ? &rd->edits[next] : NULL;
         uint64_t until = e != NULL ? e->start : UINT64_MAX;
         while (a->pos < until) {
             const unsigned char *pa;
@@ -894,11 +957,21 @@ static int verify_state(piiscan_redactor *rd)
 {
     if (rd == NULL)
         return PIISCAN_ERR_INVALID;
-    if (rd->phase != PHASE_WRITTEN)
+    if (rd->phase != PII_REDACT_WRITTEN)
         return pii_error_set(&rd->err, PIISCAN_ERR_STATE, UINT64_MAX, 0,
                              "no output written to verify");
     pii_error_clear(&rd->err);
     return PIISCAN_OK;
+}
+
+/* A workbook is compared part by part and cell by cell (redact_xlsx.c). */
+static int verify_workbook(piiscan_redactor *rd, const pii_package *a, const pii_package *b)
+{
+    if (a->len != rd->stats.bytes_in)
+        return pii_error_set(&rd->err, PIISCAN_ERR_VERIFY, UINT64_MAX, 0,
+                             "the original is %llu bytes, not the %llu redacted: it changed",
+                             (unsigned long long)a->len, (unsigned long long)rd->stats.bytes_in);
+    return pii_workbook_verify(rd, a, b);
 }
 
 int piiscan_redactor_verify_fd(piiscan_redactor *rd, int original_fd, int output_fd)
@@ -911,6 +984,21 @@ int piiscan_redactor_verify_fd(piiscan_redactor *rd, int original_fd, int output
     if (at_a < 0 || at_b < 0)
         return pii_error_set(&rd->err, PIISCAN_ERR_UNSUPPORTED, UINT64_MAX, 0,
                              "cannot verify what cannot be read twice: %s", strerror(errno));
+    if (rd->is_workbook) {
+        struct stat sa;
+        struct stat sb;
+        if (fstat(original_fd, &sa) < 0 || fstat(output_fd, &sb) < 0 || sa.st_size < at_a ||
+            sb.st_size < at_b)
+            return read_failed(rd, "output");
+        const pii_package a = {
+            .fd = original_fd, .offset = (uint64_t)at_a, .len = (uint64_t)(sa.st_size - at_a)};
+        const pii_package b = {
+            .fd = output_fd, .offset = (uint64_t)at_b, .len = (uint64_t)(sb.st_size - at_b)};
+        rc = verify_workbook(rd, &a, &b);
+        lseek(original_fd, at_a, SEEK_SET);
+        lseek(output_fd, at_b, SEEK_SET);
+        return rc;
+    }
     source a;
     source b;
     source_fd(&a, original_fd, rd->buf_a);
@@ -933,6 +1021,13 @@ int piiscan_redactor_verify_buffer(piiscan_redactor *rd, const void *original, s
         return rc;
     if ((original == NULL && original_len > 0) || (output == NULL && output_len > 0))
         return PIISCAN_ERR_INVALID;
+    if (rd->is_workbook) {
+        static const unsigned char empty[1];
+        const pii_package a = {
+            .buf = original != NULL ? original : empty, .fd = -1, .len = original_len};
+        const pii_package b = {.buf = output != NULL ? output : empty, .fd = -1, .len = output_len};
+        return verify_workbook(rd, &a, &b);
+    }
     source a;
     source b;
     source_mem(&a, original, original_len);

@@ -20,6 +20,8 @@
 #define PII_MASK_CHAR_BYTES 4
 /* "PSTL_" and 16 letters, with room to spare. */
 #define PII_TOKEN_MAX_CHARS 32
+/* Reads of an input or output are this size; the redactor's two buffers (buf_a, buf_b) too. */
+#define PII_REDACT_IO_BYTES (256u << 10)
 
 /** One character of a span: where its original bytes are and what it decodes to. */
 typedef struct pii_char {
@@ -91,5 +93,101 @@ size_t pii_token_text(const unsigned char key[PII_TOKEN_KEY_BYTES], piiscan_type
                       const unsigned char *v, size_t n, char *out);
 /** Appends ASCII text[0..n) in `enc`. */
 int pii_ascii_encode(piiscan_encoding enc, const char *text, size_t n, pii_bytes *out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* redact.c: the redactor                                                                      */
+
+/** One replaced span of a text input. */
+typedef struct pii_edit {
+    uint64_t start; /* original bytes, end exclusive */
+    uint64_t end;
+    uint64_t out_start; /* where its replacement went in the output */
+    uint64_t out_end;
+    uint32_t out_kept; /* bytes of original text the replacement starts with (partial) */
+    piiscan_type type;
+} pii_edit;
+
+enum pii_redact_phase {
+    PII_REDACT_IDLE,
+    PII_REDACT_SCANNED, /* pass 1 done: edits known */
+    PII_REDACT_WRITTEN, /* pass 2 done: output offsets known */
+};
+
+/** A workbook's edits, kept by redact_xlsx.c. */
+typedef struct pii_workbook pii_workbook;
+
+struct piiscan_redactor {
+    const piiscan_scanner *sc;
+    piiscan_stream *st;
+    piiscan_mask mask;
+    pii_masker masker;
+    unsigned char key[PII_TOKEN_KEY_BYTES];
+    bool has_key;
+
+    enum pii_redact_phase phase;
+    bool is_verifying;
+    bool is_workbook; /* the input scanned last is a workbook: its edits are in wb */
+    pii_edit *edits;
+    size_t nedits;
+    size_t cap;
+    pii_workbook *wb;
+    int64_t input_offset; /* fd offset of the input's first byte; -1 for a buffer */
+    piiscan_stats scanned;
+    piiscan_redact_stats stats;
+    piiscan_error err;
+    bool is_out_of_memory;
+
+    /* Pass 2 and verification scratch. */
+    pii_bytes out;
+    pii_bytes span;
+    pii_bytes value;
+    pii_chars chars;
+    pii_text decoded;
+    pii_text norm;
+    /* Pass 2 of a CP932/EUC-JP input with invalid bytes decodes the bytes it copies, to know
+     * whether a span follows a lead byte that decoded as invalid (see pii_mask_span). */
+    bool is_tracking;
+    bool is_after_lead_byte;
+    unsigned char carry[8]; /* a character cut by the end of a chunk */
+    size_t carry_len;
+    unsigned char *buf_a;
+    unsigned char *buf_b;
+};
+
+/** Appends to out the replacement of the original bytes s[0..n) in `enc`, a span of `type`:
+ *  the redactor's mask or token. *kept as pii_mask_span's kept_lead (0 for a token).
+ *  PIISCAN_ERR_NOMEM. */
+int pii_redact_replacement(piiscan_redactor *rd, piiscan_type type, piiscan_encoding enc,
+                           const unsigned char *s, size_t n, bool is_after_lead_byte,
+                           pii_bytes *out, size_t *kept);
+
+/* ------------------------------------------------------------------------------------------ */
+/* redact_xlsx.c: workbooks                                                                    */
+
+/** Where a redacted workbook goes: a descriptor written at `offset` on (pwrite), or memory. */
+typedef struct pii_output {
+    int fd; /* -1 for memory */
+    uint64_t offset;
+    pii_bytes *mem;
+} pii_output;
+
+/** The workbook state of a redactor, made with it and kept across inputs. */
+int pii_workbook_new(pii_workbook **out);
+void pii_workbook_free(pii_workbook *wb);
+/** Forgets the edits of the last input (the start of pass 1). */
+void pii_workbook_clear(pii_workbook *wb);
+/** The stream's units hook (pii_units_fn); user is the redactor. */
+int pii_workbook_units(void *user, const char *sheet, const pii_cell *cells, size_t n);
+/** A finding of a workbook during pass 1 (becomes an edit) or verification (must not touch
+ *  a replacement). The return is the finding callback's: non-zero stops, with rd->err set. */
+int pii_workbook_finding(piiscan_redactor *rd, const piiscan_finding *f);
+/** The end of pass 1: edits sorted and merged, counted in rd->stats. */
+void pii_workbook_settle(piiscan_redactor *rd);
+/** Pass 2: writes the package `in` with the parts that hold edits rewritten, every other part
+ *  copied as it was. Errors in rd->err. */
+int pii_workbook_write(piiscan_redactor *rd, const pii_package *in, const pii_output *out);
+/** Verification of a workbook written by pii_workbook_write. Errors in rd->err. */
+int pii_workbook_verify(piiscan_redactor *rd, const pii_package *original,
+                        const pii_package *output);
 
 #endif /* PIISCAN_REDACT_H */

@@ -116,6 +116,12 @@ struct piiscan_stream {
     unsigned char *package;
     size_t package_len;
     size_t package_cap;
+    /* The redactor's view of a workbook: the unit of the finding being delivered, and a hook
+     * that sees every unit (redact_xlsx.c). */
+    const pii_cell *finding_cell;
+    pii_units_fn units_fn;
+    void *units_user;
+    bool is_units_only;
 
     pii_text norm;
     pii_text context_scratch;
@@ -971,6 +977,27 @@ static int decode_and_scan(piiscan_stream *st, const unsigned char *buf, size_t 
 /* ------------------------------------------------------------------------------------------ */
 /* Workbooks: units from read_xlsx.c, with their sheet and cell as their place                */
 
+const pii_cell *pii_stream_finding_cell(const piiscan_stream *st)
+{
+    return st->finding_cell;
+}
+
+void pii_stream_set_units_hook(piiscan_stream *st, pii_units_fn fn, void *user, bool is_detecting)
+{
+    st->units_fn = fn;
+    st->units_user = user;
+    st->is_units_only = fn != NULL && !is_detecting;
+}
+
+/* Hands units to the hook; PIISCAN_OK when there is none. */
+static int show_units(piiscan_stream *st, const pii_cell *cells, size_t n)
+{
+    if (st->units_fn == NULL)
+        return PIISCAN_OK;
+    int rc = st->units_fn(st->units_user, st->sheet, cells, n);
+    return rc != PIISCAN_OK ? fail(st, rc) : PIISCAN_OK;
+}
+
 void pii_stream_sheet_begin(piiscan_stream *st, const char *sheet)
 {
     st->sheet = sheet;
@@ -1000,7 +1027,10 @@ static int emit_cells(piiscan_stream *st, const pii_cell *cells, uint64_t record
             .detector = h->c.detector,
         };
         st->stats.findings++;
-        if (st->fn(&finding, st->user) != 0) {
+        st->finding_cell = cell;
+        int stop = st->fn(&finding, st->user);
+        st->finding_cell = NULL;
+        if (stop != 0) {
             st->nheld = 0;
             pii_error_set(&st->err, PIISCAN_ERR_ABORTED, UINT64_MAX, 0,
                           "stopped by the finding callback");
@@ -1045,7 +1075,10 @@ static int scan_cell_near(piiscan_stream *st, const pii_cell *cells, size_t inde
 int pii_stream_scan_cell(piiscan_stream *st, const pii_cell *cell, enum pii_column column)
 {
     st->nheld = 0;
-    int rc = scan_cell_near(st, cell, 0, NULL, column);
+    int rc = show_units(st, cell, 1);
+    if (rc != PIISCAN_OK || st->is_units_only)
+        return rc;
+    rc = scan_cell_near(st, cell, 0, NULL, column);
     return rc != PIISCAN_OK ? rc : emit_cells(st, cell, 0);
 }
 
@@ -1080,6 +1113,14 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
     /* A header row is still scanned, column-blind, as in CSV. */
     bool has_columns = st->is_header_found;
     st->nheld = 0;
+    int rc = show_units(st, cells, n);
+    if (rc != PIISCAN_OK)
+        return rc;
+    if (st->is_units_only) {
+        for (size_t i = 0; i < n; i++)
+            st->stats.fields += cells[i].offset == 0;
+        return PIISCAN_OK;
+    }
     if (!st->is_header_found && ++st->sheet_rows <= PII_HEADER_SEARCH_RECORDS &&
         read_cell_header(st, cells, n)) {
         st->is_header_found = true;
@@ -1094,7 +1135,7 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
                 st->column_text[cells[i].column] =
                     (struct column_text){cells[i].text, cells[i].len};
         }
-        int rc = find_split_values(st, st->column_text, st->ncolumns);
+        rc = find_split_values(st, st->column_text, st->ncolumns);
         if (rc != PIISCAN_OK)
             return rc;
     }
@@ -1105,12 +1146,12 @@ int pii_stream_scan_row(piiscan_stream *st, uint64_t row, const pii_cell *cells,
             column = (enum pii_column)st->columns[cells[i].column];
         const struct split_part *part = column != PII_COL_NONE ? &st->split[cells[i].column] : NULL;
         if (part != NULL && part->type != 0 && cells[i].offset == 0) {
-            int rc = hold_split_part(st, part, cells[i].text, 0, cells[i].len, 0, i);
+            rc = hold_split_part(st, part, cells[i].text, 0, cells[i].len, 0, i);
             if (rc != PIISCAN_OK)
                 return rc;
             continue;
         }
-        int rc = scan_cell_near(st, cells, i, i > 0 ? &cells[i - 1] : NULL, column);
+        rc = scan_cell_near(st, cells, i, i > 0 ? &cells[i - 1] : NULL, column);
         if (rc != PIISCAN_OK)
             return rc;
     }

@@ -7,6 +7,8 @@
  *                              (fields separated by tabs):
  *                                sheet NAME | hidden NAME     a new (hidden) worksheet
  *                                string A1 TEXT | number B2 VALUE | comment C3 TEXT
+ *                                formula D4 =SUM(D2:D3) | merge A1:C1 TEXT
+ *                                rich A1 PLAIN|BOLD|PLAIN...  runs, every other one bold
  *                                author NAME                  the document's author
  *   make_xlsx --cfb OUT NAME...  an OLE2 container whose directory holds streams NAME...
  *                              (EncryptedPackage: a password-protected workbook)
@@ -55,6 +57,29 @@ static int make_cfb(const char *out, char **names, int n)
     return 0;
 }
 
+/* "plain|bold|plain": rich-text runs, every other one bold. */
+static int write_rich(lxw_workbook *wb, lxw_worksheet *ws, const char *cell, char *text)
+{
+    static lxw_format *bold;
+    if (bold == NULL) {
+        bold = workbook_add_format(wb);
+        format_set_bold(bold);
+    }
+    lxw_rich_string_tuple runs[16];
+    lxw_rich_string_tuple *list[17];
+    size_t n = 0;
+    for (char *run = strtok(text, "|"); run != NULL && n < 16; run = strtok(NULL, "|")) {
+        runs[n] = (lxw_rich_string_tuple){.format = n % 2 == 1 ? bold : NULL, .string = run};
+        list[n] = &runs[n];
+        n++;
+    }
+    list[n] = NULL;
+    return worksheet_write_rich_string(ws, lxw_name_to_row(cell), lxw_name_to_col(cell), list,
+                                       NULL) == LXW_NO_ERROR
+               ? 0
+               : 1;
+}
+
 static int make_workbook(const char *spec, const char *out)
 {
     FILE *in = fopen(spec, "r");
@@ -88,6 +113,13 @@ static int make_workbook(const char *spec, const char *out)
             worksheet_write_number(ws, lxw_name_to_row(a), lxw_name_to_col(a), atof(b), NULL);
         } else if (strcmp(kind, "comment") == 0) {
             worksheet_write_comment(ws, lxw_name_to_row(a), lxw_name_to_col(a), b);
+        } else if (strcmp(kind, "formula") == 0) {
+            worksheet_write_formula(ws, lxw_name_to_row(a), lxw_name_to_col(a), b, NULL);
+        } else if (strcmp(kind, "merge") == 0) {
+            worksheet_merge_range(ws, lxw_name_to_row(a), lxw_name_to_col(a), lxw_name_to_row_2(a),
+                                  lxw_name_to_col_2(a), b, NULL);
+        } else if (strcmp(kind, "rich") == 0) {
+            rc = write_rich(wb, ws, a, b);
         } else {
             rc = 1;
         }

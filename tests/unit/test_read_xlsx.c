@@ -20,6 +20,7 @@
 
 #include "helpers.h"
 #include "piiscan.h"
+#include "xlsx_helpers.h"
 
 #define MAX_FOUND 64
 
@@ -165,68 +166,6 @@ static void expect_finding(const char *sheet, const char *cell, piiscan_type typ
 /* ------------------------------------------------------------------------------------------ */
 /* Packages made with libzip from XML strings                                                 */
 
-typedef struct part {
-    const char *name;
-    const char *xml;
-} part;
-
-static const char content_types[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-    "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
-static const char root_rels[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-    "relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-static const char one_sheet_workbook[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-    "xmlns:rel=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-    "<sheets><sheet name=\"Orders\" sheetId=\"1\" rel:id=\"rId1\"/></sheets></workbook>";
-static const char workbook_rels[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-    "relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-    "relationships/sharedStrings\" Target=\"/xl/sharedStrings.xml\"/></Relationships>";
-
-#define SHEET_OPEN                               \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
-    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-#define SHEET_CLOSE "</sheetData></worksheet>"
-#define SST_OPEN                                 \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
-    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-
-/* Writes a package of the standard frame plus `sheet` (xl/worksheets/sheet1.xml) and `sst`
- * (xl/sharedStrings.xml, may be NULL) plus `extra` parts, to the scratch directory. */
-static void write_package(const char *name, const char *sheet, const char *sst, const part *extra,
-                          size_t nextra)
-{
-    int zerr;
-    zip_t *za = zip_open(path_of(name), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-    cr_assert_not_null(za, "libzip makes %s", name);
-    part parts[16] = {
-        {"[Content_Types].xml", content_types},  {"_rels/.rels", root_rels},
-        {"xl/workbook.xml", one_sheet_workbook}, {"xl/_rels/workbook.xml.rels", workbook_rels},
-        {"xl/worksheets/sheet1.xml", sheet},     {"xl/sharedStrings.xml", sst},
-    };
-    size_t n = 6;
-    for (size_t i = 0; i < nextra && n < 16; i++)
-        parts[n++] = extra[i];
-    for (size_t i = 0; i < n; i++) {
-        if (parts[i].xml == NULL)
-            continue;
-        zip_source_t *s = zip_source_buffer(za, parts[i].xml, strlen(parts[i].xml), 0);
-        cr_assert_not_null(s);
-        cr_assert_geq(zip_file_add(za, parts[i].name, s, ZIP_FL_OVERWRITE), 0, "%s added",
-                      parts[i].name);
-    }
-    cr_assert_eq(zip_close(za), 0, "libzip writes %s", name);
-}
-
 static char *read_fixture(const char *name, size_t *len)
 {
     char *buf = test_read_file(path_of(name), len);
@@ -335,7 +274,7 @@ Test(read_xlsx, inline_rich_text_and_formula_strings_are_scanned)
                    "</row>" SHEET_CLOSE;
     const char *sst = SST_OPEN "<si><r><rPr><b/></rPr><t>携帯 090-12</t></r>"
                                "<r><t xml:space=\"preserve\">34-5678 </t></r></si></sst>";
-    write_package("rich.xlsx", sheet, sst, NULL, 0);
+    test_write_package(path_of("rich.xlsx"), sheet, sst, NULL, 0);
     cr_assert_eq(scan_file("rich.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
     expect_finding("Orders", "A1", PIISCAN_TYPE_PHONE, "TEL 03-1234-5678", "03-1234-5678");
     expect_finding("Orders", "B1", PIISCAN_TYPE_PHONE, "携帯 090-1234-5678 ", "090-1234-5678");
@@ -350,7 +289,7 @@ Test(read_xlsx, phonetic_reading_is_scanned_after_the_visible_text_of_its_cell)
         SHEET_OPEN "<row r=\"2\"><c r=\"D2\" t=\"s\"><v>0</v></c></row>" SHEET_CLOSE;
     const char *sst = SST_OPEN "<si><t>連絡</t><rPh sb=\"0\" eb=\"2\"><t>r@example.jp</t></rPh>"
                                "<phoneticPr fontId=\"1\"/></si></sst>";
-    write_package("reading.xlsx", sheet, sst, NULL, 0);
+    test_write_package(path_of("reading.xlsx"), sheet, sst, NULL, 0);
     cr_assert_eq(scan_file("reading.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
     expect_finding("Orders", "D2", PIISCAN_TYPE_EMAIL, "連絡r@example.jp", "r@example.jp");
     cr_expect_eq(got.v[0].start, strlen("連絡"), "the reading starts after the visible text");
@@ -361,7 +300,7 @@ Test(read_xlsx, excel_escapes_in_strings_are_decoded)
     /* _x000A_ is a line feed written the ECMA-376 way; _x0040_ an at sign. */
     const char *sheet = SHEET_OPEN "<row><c t=\"inlineStr\"><is><t>a_x000A_k_x0040_example.jp"
                                    "</t></is></c></row>" SHEET_CLOSE;
-    write_package("escape.xlsx", sheet, NULL, NULL, 0);
+    test_write_package(path_of("escape.xlsx"), sheet, NULL, NULL, 0);
     cr_assert_eq(scan_file("escape.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
     expect_finding("Orders", "A1", PIISCAN_TYPE_EMAIL, "a\nk@example.jp", "k@example.jp");
 }
@@ -373,7 +312,7 @@ Test(read_xlsx, numbers_in_excel_form_become_plain_digits_in_a_phone_column)
                    "<c r=\"B1\" t=\"inlineStr\"><is><t>電話番号</t></is></c></row>"
                    "<row r=\"2\"><c r=\"B2\"><v>9.012345678E9</v></c></row>"
                    "<row r=\"3\"><c r=\"B3\"><v>3.3456789E8</v></c></row>" SHEET_CLOSE;
-    write_package("numbers.xlsx", sheet, NULL, NULL, 0);
+    test_write_package(path_of("numbers.xlsx"), sheet, NULL, NULL, 0);
     cr_assert_eq(scan_file("numbers.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
     expect_finding("Orders", "B2", PIISCAN_TYPE_PHONE, "9012345678", "9012345678");
     expect_finding("Orders", "B3", PIISCAN_TYPE_PHONE, "334567890", "334567890");
@@ -403,7 +342,7 @@ Test(read_xlsx, truncated_zip_is_a_format_error)
 Test(read_xlsx, malformed_sheet_xml_names_the_part_and_the_line)
 {
     const char *sheet = SHEET_OPEN "\n<row>\n<c><v>1</c></row>" SHEET_CLOSE;
-    write_package("bad.xlsx", sheet, NULL, NULL, 0);
+    test_write_package(path_of("bad.xlsx"), sheet, NULL, NULL, 0);
     expect_error(scan_file("bad.xlsx"), PIISCAN_ERR_FORMAT,
                  "xl/worksheets/sheet1.xml: mismatched tag at line 3");
 }
@@ -412,7 +351,7 @@ Test(read_xlsx, document_type_declaration_is_refused)
 {
     const char *sheet = "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaa\">"
                         "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><worksheet>&b;</worksheet>";
-    write_package("dtd.xlsx", sheet, NULL, NULL, 0);
+    test_write_package(path_of("dtd.xlsx"), sheet, NULL, NULL, 0);
     expect_error(scan_file("dtd.xlsx"), PIISCAN_ERR_FORMAT, "document type declaration");
 }
 
@@ -426,7 +365,8 @@ Test(read_xlsx, zip_bomb_part_is_refused_by_its_ratio)
     cr_assert_not_null(za);
     const char *names[] = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
                            "xl/_rels/workbook.xml.rels"};
-    const char *xml[] = {content_types, root_rels, one_sheet_workbook, workbook_rels};
+    const char *xml[] = {test_content_types, test_root_rels, test_one_sheet_workbook,
+                         test_workbook_rels};
     for (size_t i = 0; i < 4; i++)
         zip_file_add(za, names[i], zip_source_buffer(za, xml[i], strlen(xml[i]), 0), 0);
     zip_file_add(za, "xl/worksheets/sheet1.xml", zip_source_buffer(za, zeros, n, 0), 0);
@@ -460,7 +400,7 @@ Test(read_xlsx, cell_longer_than_the_record_limit_is_a_limit_error)
     int n = snprintf(sheet, 8192, "%s<row><c t=\"inlineStr\"><is><t>", SHEET_OPEN);
     memset(sheet + n, 'x', 5000);
     snprintf(sheet + n + 5000, 8192 - (size_t)n - 5000, "</t></is></c></row>%s", SHEET_CLOSE);
-    write_package("long.xlsx", sheet, NULL, NULL, 0);
+    test_write_package(path_of("long.xlsx"), sheet, NULL, NULL, 0);
     free(sheet);
     expect_error(scan_file("long.xlsx"), PIISCAN_ERR_LIMIT, "longer than 4096 bytes");
 }
@@ -468,7 +408,7 @@ Test(read_xlsx, cell_longer_than_the_record_limit_is_a_limit_error)
 Test(read_xlsx, shared_string_index_out_of_range_is_a_format_error)
 {
     const char *sheet = SHEET_OPEN "<row><c r=\"A1\" t=\"s\"><v>5</v></c></row>" SHEET_CLOSE;
-    write_package("index.xlsx", sheet, SST_OPEN "<si><t>a</t></si></sst>", NULL, 0);
+    test_write_package(path_of("index.xlsx"), sheet, SST_OPEN "<si><t>a</t></si></sst>", NULL, 0);
     expect_error(scan_file("index.xlsx"), PIISCAN_ERR_FORMAT, "shared string 5");
 }
 
@@ -610,7 +550,7 @@ Test(read_xlsx, giant_attribute_is_a_limit_error_not_a_memory_hog)
     cr_assert_not_null(za);
     const char *names[] = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
                            "xl/worksheets/sheet1.xml"};
-    const char *xml[] = {root_rels, one_sheet_workbook, workbook_rels, sheet};
+    const char *xml[] = {test_root_rels, test_one_sheet_workbook, test_workbook_rels, sheet};
     for (size_t i = 0; i < 4; i++) {
         zip_int64_t at =
             zip_file_add(za, names[i], zip_source_buffer(za, xml[i], strlen(xml[i]), 0), 0);
@@ -640,6 +580,28 @@ Test(read_xlsx, workbook_fed_in_chunks_is_held_only_up_to_its_limit)
     expect_error(rc, PIISCAN_ERR_LIMIT, "scan it from a file");
 }
 
+Test(read_xlsx, threaded_comment_text_is_scanned_with_its_cell)
+{
+    /* Excel 365 keeps a comment thread in xl/threadedComments/ (plain text, no _x escapes). */
+    static const char sheet_rels[] =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.microsoft.com/office/2017/10/"
+        "relationships/threadedComment\" Target=\"../threadedComments/threadedComment1.xml\"/>"
+        "</Relationships>";
+    static const char threaded[] =
+        "<ThreadedComments "
+        "xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\">"
+        "<threadedComment ref=\"C3\" personId=\"{0}\" id=\"{1}\"><text>済 k_x0040_ex.jp "
+        "mail: hanako@example.jp</text></threadedComment></ThreadedComments>";
+    const test_part extra[] = {{"xl/worksheets/_rels/sheet1.xml.rels", sheet_rels, 0},
+                               {"xl/threadedComments/threadedComment1.xml", threaded, 0}};
+    test_write_package(path_of("thread.xlsx"), SHEET_OPEN SHEET_CLOSE, NULL, extra, 2);
+    cr_assert_eq(scan_file("thread.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
+    cr_expect_eq(got.n, 1, "the escape is no at sign here: one address only");
+    expect_finding("Orders", "threaded-comment:C3", PIISCAN_TYPE_EMAIL,
+                   "済 k_x0040_ex.jp mail: hanako@example.jp", "hanako@example.jp");
+}
+
 Test(read_xlsx, threaded_comment_persons_are_scanned)
 {
     /* Excel 365 names the author of a threaded comment in xl/persons/person.xml. */
@@ -654,8 +616,9 @@ Test(read_xlsx, threaded_comment_persons_are_scanned)
         "xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\">"
         "<person displayName=\"山田 太郎\" id=\"{0}\" userId=\"S::t.yamada@example.co.jp::1\" "
         "providerId=\"AD\"/></personList>";
-    const part extra[] = {{"xl/_rels/workbook.xml.rels", rels}, {"xl/persons/person.xml", persons}};
-    write_package("persons.xlsx", SHEET_OPEN SHEET_CLOSE, NULL, extra, 2);
+    const test_part extra[] = {{"xl/_rels/workbook.xml.rels", rels, 0},
+                               {"xl/persons/person.xml", persons, 0}};
+    test_write_package(path_of("persons.xlsx"), SHEET_OPEN SHEET_CLOSE, NULL, extra, 2);
     cr_assert_eq(scan_file("persons.xlsx"), PIISCAN_OK, "scan: %s", piiscan_stream_error(st)->text);
     expect_finding("persons", "person:0:userId", PIISCAN_TYPE_EMAIL, "S::t.yamada@example.co.jp::1",
                    "t.yamada@example.co.jp");
