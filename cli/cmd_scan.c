@@ -175,6 +175,10 @@ struct worker {
     struct baseline_file in_baseline; /* the baseline's part for the file */
     uint64_t last_record;             /* record of the file's last finding, to count rows */
     bool is_stopped;                  /* the sweep is stopping: the scan was cut short on purpose */
+    char *mask;                       /* the finding's mask, MASK_BYTES of the longest so far */
+    size_t mask_cap;
+    const char *detector;   /* the last finding's detector (the library's static string) */
+    bool is_split_detector; /* whether it is a "/split" one: a part of a split value */
 };
 
 static int usage_error(void)
@@ -269,20 +273,31 @@ static int on_finding(const piiscan_finding *f, void *user)
     }
     if (s->is_quiet || s->out.is_summary_only)
         return 0;
-    bool is_split_part = f->detector != NULL && strstr(f->detector, "/split") != NULL;
-    char *masked = is_split_part ? mask_split_part(f->text, f->text_len)
-                                 : mask_value(f->type, f->text, f->text_len);
-    if (masked == NULL) {
-        workers_stop(s->workers, ENOMEM);
-        wk->is_stopped = true;
-        return 1;
+    if (f->detector != wk->detector) {
+        wk->detector = f->detector;
+        wk->is_split_detector = f->detector != NULL && strstr(f->detector, "/split") != NULL;
     }
+    if (f->text_len > MASK_VALUE_MAX || MASK_BYTES(f->text_len) > wk->mask_cap) {
+        size_t cap = f->text_len > MASK_VALUE_MAX ? 0 : MASK_BYTES(f->text_len);
+        cap = cap != 0 && cap < 256 ? 256 : cap;
+        char *mask = cap != 0 ? realloc(wk->mask, cap) : NULL;
+        if (mask == NULL) {
+            workers_stop(s->workers, ENOMEM);
+            wk->is_stopped = true;
+            return 1;
+        }
+        wk->mask = mask;
+        wk->mask_cap = cap;
+    }
+    if (wk->is_split_detector)
+        mask_split_part_into(f->text, f->text_len, wk->mask);
+    else
+        mask_value_into(f->type, f->text, f->text_len, wk->mask);
     struct output_finding of =
-        output_finding_of(job_path(wk->job), f, masked, s->out.is_showing_values);
+        output_finding_of(job_path(wk->job), f, wk->mask, s->out.is_showing_values);
     if (s->out.has_fingerprints)
         of.fingerprint = fingerprint;
     int rc = job_finding(wk->job, &of);
-    free(masked);
     if (rc != 0) {
         wk->is_stopped = true;
         return 1;
@@ -440,6 +455,7 @@ static void thread_end(void *user, void *ctx)
     (void)user;
     struct worker *wk = ctx;
     piiscan_stream_free(wk->st);
+    free(wk->mask);
     free(wk);
 }
 

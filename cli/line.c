@@ -40,13 +40,14 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "75767778798081828384858687888990919293949596979899";
 
 /* Decimal digits written straight into the line, two at a time from the right: offsets have
- * eight or nine digits, and a copy of a variable length would be a call. */
+ * eight or nine digits, and a copy of a variable length would be a call. The digits are
+ * counted by comparison, which is cheaper than the divisions that make them. */
 void line_put_u64(struct line *ln, uint64_t v)
 {
     if (LINE_BYTES - ln->len < 20)
         line_flush(ln);
     size_t n = 1;
-    for (uint64_t t = v; t >= 10; t /= 10)
+    for (uint64_t power = 10; n < 20 && v >= power; power *= 10)
         n++;
     char *end = ln->buf + ln->len + n;
     while (v >= 100) {
@@ -64,29 +65,24 @@ void line_put_u64(struct line *ln, uint64_t v)
     ln->len += n;
 }
 
-/* Printable ASCII other than '"' and '\\' is its own JSON form, and is copied as it is
- * checked; anything else (escapes, UTF-8 to validate) goes through json_write_string. */
+/* Escaped straight into the line (json.c's rules), flushed when it fills up: a masked name
+ * or address is UTF-8, and a stdio call per character cost more than the rest of the line. */
 void line_put_string(struct line *ln, const char *s, size_t n)
 {
-    size_t room = LINE_BYTES - ln->len;
-    if (room >= 2 && n <= room - 2) { /* the string and its two quotes fit */
-        char *o = ln->buf + ln->len;
-        size_t i = 0;
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
-                break;
-            o[i + 1] = (char)c;
-        }
-        if (i == n) {
-            o[0] = '"';
-            o[n + 1] = '"';
-            ln->len += n + 2;
-            return;
-        }
+    if (LINE_BYTES - ln->len < JSON_ESCAPE_MAX + 2)
+        line_flush(ln);
+    ln->buf[ln->len++] = '"';
+    for (;;) {
+        size_t used;
+        /* One byte of room stays for the closing quote. */
+        ln->len += json_escape(ln->buf + ln->len, LINE_BYTES - ln->len - 1, s, n, &used);
+        s += used;
+        n -= used;
+        if (n == 0)
+            break;
+        line_flush(ln);
     }
-    line_flush(ln);
-    json_write_string(ln->fp, s, n);
+    ln->buf[ln->len++] = '"';
 }
 
 void line_put_member(struct line *ln, const char *key, const char *s)
@@ -143,6 +139,11 @@ void line_put_finding(struct line *ln, const struct output_finding *of)
 {
     LINE_PUT_LITERAL(ln, "{\"path\":");
     line_put_string(ln, of->path, strlen(of->path));
+    line_put_finding_rest(ln, of);
+}
+
+void line_put_finding_rest(struct line *ln, const struct output_finding *of)
+{
     line_put_member(ln, "type", piiscan_type_name(of->type));
     if (of->sheet != NULL) {
         line_put_member(ln, "sheet", of->sheet);

@@ -15,7 +15,8 @@
 
 #include "output.h"
 
-#define LINE_BYTES 1024
+/* jsonl gathers a file's lines in one line buffer: this is also the size of its writes. */
+#define LINE_BYTES 8192
 
 struct line {
     FILE *fp;
@@ -52,5 +53,7 @@ void line_put_hundredths(struct line *ln, double x);
 /** Appends a finding as the JSON object jsonl writes on each line (no newline); the json
  *  format's findings are the same objects. See out_jsonl.c for its keys. */
 void line_put_finding(struct line *ln, const struct output_finding *of);
+/** The same object after its path member: `{"path":` and the path are the caller's. */
+void line_put_finding_rest(struct line *ln, const struct output_finding *of);
 
 #endif /* PIISCAN_CLI_LINE_H */

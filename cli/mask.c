@@ -244,15 +244,9 @@ static void mask_email(struct masker *m, const unsigned char *s, size_t n)
     }
 }
 
-char *mask_value(piiscan_type type, const char *value, size_t len)
+size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out)
 {
-    /* A hidden character grows at most from 2 bytes to 3 (U+0080-07FF to ＊); an e-mail adds
-     * "***" to one kept character. */
-    if (len > (SIZE_MAX - 16) / 2)
-        return NULL;
-    struct masker m = {.value = value, .out = malloc(len * 2 + 16), .len = 0};
-    if (m.out == NULL)
-        return NULL;
+    struct masker m = {.value = value, .out = out, .len = 0};
     const unsigned char *s = (const unsigned char *)value;
     size_t ndigits = 0;
     size_t skip = 0;
@@ -284,7 +278,23 @@ char *mask_value(piiscan_type type, const char *value, size_t len)
         break;
     }
     m.out[m.len] = '\0';
-    return m.out;
+    return m.len;
+}
+
+size_t mask_split_part_into(const char *value, size_t len, char *out)
+{
+    return mask_value_into(PIISCAN_TYPE_MY_NUMBER, value, len, out); /* every digit hidden */
+}
+
+char *mask_value(piiscan_type type, const char *value, size_t len)
+{
+    if (len > MASK_VALUE_MAX)
+        return NULL;
+    char *out = malloc(MASK_BYTES(len));
+    if (out == NULL)
+        return NULL;
+    mask_value_into(type, value, len, out);
+    return out;
 }
 
 char *mask_split_part(const char *value, size_t len)

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_json.c - JSON strings of the reports: the escaping into memory that the JSON Lines
+ * writer uses (json_escape, line_put_string) writes exactly what json_write_string writes on
+ * a stream, for every kind of byte, whatever the room left and across a full line buffer.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "line.h"
+
+/* What json_write_string writes for s[0..len), NUL-terminated; *out_len gets its length. */
+static char *stream_form(const char *s, size_t len, size_t *out_len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    cr_assert_not_null(fp);
+    json_write_string(fp, s, len);
+    cr_assert_eq(fclose(fp), 0);
+    *out_len = n;
+    return buf;
+}
+
+/* What line_put_string writes for s[0..len) after `before` bytes already in the line. */
+static char *line_form(const char *s, size_t len, size_t before, size_t *out_len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    cr_assert_not_null(fp);
+    struct line *ln = malloc(sizeof *ln);
+    cr_assert_not_null(ln);
+    ln->fp = fp;
+    ln->len = 0;
+    for (size_t i = 0; i < before; i++)
+        line_put(ln, "x", 1);
+    line_put_string(ln, s, len);
+    line_flush(ln);
+    free(ln);
+    cr_assert_eq(fclose(fp), 0);
+    cr_assert(n >= before);
+    memmove(buf, buf + before, n - before);
+    *out_len = n - before;
+    return buf;
+}
+
+/* Every escape there is: quote, backslash, the short control escapes, \u00XX ones, DEL,
+ * two-, three- and four-byte UTF-8, and invalid bytes (a lone trail byte, a cut sequence,
+ * an overlong form, a surrogate). */
+static const char mixed[] = "a\"b\\c\b\f\n\r\t\x01\x1F\x7F é 木＊ 😀 \x80 \xE3\x81 \xC0\xAF "
+                            "\xED\xA0\x80 end";
+
+#define FFFD "\xEF\xBF\xBD"
+
+Test(json, each_kind_of_byte_is_written_as_rfc_8259_and_valid_utf_8)
+{
+    static const char want[] = "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f é 木＊ 😀 " FFFD
+                               " " FFFD FFFD " " FFFD FFFD " " FFFD FFFD FFFD " end\"";
+    size_t got_len;
+    char *got = stream_form(mixed, sizeof mixed - 1, &got_len);
+    cr_expect(got_len == sizeof want - 1 && memcmp(got, want, got_len) == 0,
+              "escapes as RFC 8259 has them, UTF-8 kept, each invalid byte U+FFFD: got [%.*s]",
+              (int)got_len, got);
+    free(got);
+}
+
+Test(json, line_strings_are_the_stream_strings_wherever_the_line_stands)
+{
+    size_t want_len;
+    char *want = stream_form(mixed, sizeof mixed - 1, &want_len);
+    /* Every position near the end of the line buffer, so that the string is cut by a flush
+     * at each of its characters in turn. */
+    for (size_t before = 0; before < LINE_BYTES; before += before < LINE_BYTES - 300 ? 97 : 1) {
+        size_t got_len;
+        char *got = line_form(mixed, sizeof mixed - 1, before, &got_len);
+        cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
+                  "after %zu bytes in the line, the string is written as on a stream", before);
+        free(got);
+    }
+    free(want);
+}
+
+Test(json, a_string_longer_than_the_line_buffer_is_written_whole)
+{
+    size_t len = 3 * LINE_BYTES + 5;
+    char *s = malloc(len);
+    cr_assert_not_null(s);
+    for (size_t i = 0; i < len; i++)
+        s[i] = mixed[i % (sizeof mixed - 1)];
+    size_t want_len;
+    size_t got_len;
+    char *want = stream_form(s, len, &want_len);
+    char *got = line_form(s, len, 10, &got_len);
+    cr_assert(want_len > len, "the escapes make it longer than its %zu bytes", len);
+    cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
+              "a string of %zu bytes goes through the line as it goes to the stream", len);
+    free(want);
+    free(got);
+    free(s);
+}
+
+Test(json, escaping_stops_at_a_whole_character_within_the_room)
+{
+    /* "木" is three bytes and "\n" becomes two: with room for 9 bytes, JSON_ESCAPE_MAX of
+     * which must be free before each character, the first two characters go (leaving 4). */
+    const char s[] = "\xE6\x9C\xA8\n\xE6\x9C\xA8";
+    char out[9 + 1];
+    out[9] = '#';
+    size_t used = 99;
+    size_t n = json_escape(out, 9, s, sizeof s - 1, &used);
+    cr_expect_eq(used, 4, "two whole characters are consumed, not %zu bytes", used);
+    cr_expect(n == 5 && memcmp(out, "\xE6\x9C\xA8\\n", 5) == 0,
+              "they are written as 木 and \\n (%zu bytes)", n);
+    cr_expect_eq(out[9], '#', "nothing is written past the room");
+    n = json_escape(out, JSON_ESCAPE_MAX - 1, s, sizeof s - 1, &used);
+    cr_expect(n == 0 && used == 0, "with less room than one escape, nothing is written");
+}
