@@ -165,6 +165,8 @@ struct scan {
     const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
+#define SPLIT_CACHE_SLOTS 16
+
 /* A worker's own: its stream and the file it is scanning. */
 struct worker {
     struct scan *s;
@@ -177,8 +179,12 @@ struct worker {
     bool is_stopped;                  /* the sweep is stopping: the scan was cut short on purpose */
     char *mask;                       /* the finding's mask, MASK_BYTES of the longest so far */
     size_t mask_cap;
-    const char *detector;   /* the last finding's detector (the library's static string) */
-    bool is_split_detector; /* whether it is a "/split" one: a part of a split value */
+    /* Whether a detector (the library's static string, found again by its address) is a
+     * "/split" one, whose finding is a part of a split value: asked once per detector. */
+    struct {
+        const char *detector;
+        bool is_split;
+    } split_cache[SPLIT_CACHE_SLOTS];
 };
 
 static int usage_error(void)
@@ -273,9 +279,11 @@ static int on_finding(const piiscan_finding *f, void *user)
     }
     if (s->is_quiet || s->out.is_summary_only)
         return 0;
-    if (f->detector != wk->detector) {
-        wk->detector = f->detector;
-        wk->is_split_detector = f->detector != NULL && strstr(f->detector, "/split") != NULL;
+    size_t slot = ((uintptr_t)f->detector >> 3) % SPLIT_CACHE_SLOTS;
+    if (wk->split_cache[slot].detector != f->detector || f->detector == NULL) {
+        wk->split_cache[slot].detector = f->detector;
+        wk->split_cache[slot].is_split =
+            f->detector != NULL && strstr(f->detector, "/split") != NULL;
     }
     if (f->text_len > MASK_VALUE_MAX || MASK_BYTES(f->text_len) > wk->mask_cap) {
         size_t cap = f->text_len > MASK_VALUE_MAX ? 0 : MASK_BYTES(f->text_len);
@@ -289,7 +297,7 @@ static int on_finding(const piiscan_finding *f, void *user)
         wk->mask = mask;
         wk->mask_cap = cap;
     }
-    if (wk->is_split_detector)
+    if (wk->split_cache[slot].is_split)
         mask_split_part_into(f->text, f->text_len, wk->mask);
     else
         mask_value_into(f->type, f->text, f->text_len, wk->mask);

@@ -122,6 +122,15 @@ size_t json_escape(char *out, size_t room, const char *s, size_t len, size_t *us
                 i++;
                 continue;
             }
+            /* Kana and kanji, most of what is not ASCII: a lead byte E1-EC or EE-EF has no
+             * overlong or surrogate forms to exclude. */
+            if (c >= 0xE1 && c != 0xED && c <= 0xEF && len - i >= 3 && (p[i + 1] & 0xC0) == 0x80 &&
+                (p[i + 2] & 0xC0) == 0x80) {
+                memcpy(out + o, p + i, 3);
+                o += 3;
+                i += 3;
+                continue;
+            }
             size_t n = utf8_valid_len(p + i, len - i);
             if (n == 0) {
                 memcpy(out + o, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */

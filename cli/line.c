@@ -41,7 +41,8 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
 
 /* Decimal digits written straight into the line, two at a time from the right: offsets have
  * eight or nine digits, and a copy of a variable length would be a call. The digits are
- * counted by comparison, which is cheaper than the divisions that make them. */
+ * counted by comparison, which is cheaper than the divisions that make them, and a number
+ * that fits in 32 bits, as nearly all do, is divided in 32 bits. */
 void line_put_u64(struct line *ln, uint64_t v)
 {
     if (LINE_BYTES - ln->len < 20)
@@ -50,19 +51,26 @@ void line_put_u64(struct line *ln, uint64_t v)
     for (uint64_t power = 10; n < 20 && v >= power; power *= 10)
         n++;
     char *end = ln->buf + ln->len + n;
-    while (v >= 100) {
+    ln->len += n;
+    while (v > UINT32_MAX) {
         unsigned pair = (unsigned)(v % 100);
         v /= 100;
         end -= 2;
         memcpy(end, digit_pairs + 2 * pair, 2);
     }
-    if (v >= 10) {
+    uint32_t w = (uint32_t)v;
+    while (w >= 100) {
+        unsigned pair = w % 100;
+        w /= 100;
         end -= 2;
-        memcpy(end, digit_pairs + 2 * v, 2);
-    } else {
-        end[-1] = (char)('0' + v);
+        memcpy(end, digit_pairs + 2 * pair, 2);
     }
-    ln->len += n;
+    if (w >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * w, 2);
+    } else {
+        end[-1] = (char)('0' + w);
+    }
 }
 
 /* Escaped straight into the line (json.c's rules), flushed when it fills up: a masked name
@@ -144,7 +152,49 @@ void line_put_finding(struct line *ln, const struct output_finding *of)
 
 void line_put_finding_rest(struct line *ln, const struct output_finding *of)
 {
-    line_put_member(ln, "type", piiscan_type_name(of->type));
+    line_put_finding_rest_cached(ln, of, NULL);
+}
+
+/* Appends ,"key":"value" from the cache, where it is made on first use; a value too long for
+ * a slot, or no cache, is written the usual way. key is short ASCII. */
+static void put_cached_member(struct line *ln, struct line_cache *cache, const char *key,
+                              const char *value)
+{
+    if (cache != NULL) {
+        size_t h = (((uintptr_t)value >> 3) + ((uintptr_t)key >> 3)) % LINE_CACHE_SLOTS;
+        if (cache->slot[h].value == value && cache->slot[h].key == key) {
+            line_put(ln, cache->slot[h].json, cache->slot[h].len);
+            return;
+        }
+        size_t klen = strlen(key);
+        size_t vlen = strlen(value);
+        /* ,"key":"value": the value escaped, JSON_ESCAPE_MAX bytes a byte at most */
+        if (klen + vlen * JSON_ESCAPE_MAX + JSON_ESCAPE_MAX + 6 <= LINE_MEMBER_BYTES) {
+            char *o = cache->slot[h].json;
+            size_t n = 0;
+            memcpy(o, ",\"", 2);
+            n += 2;
+            memcpy(o + n, key, klen);
+            n += klen;
+            memcpy(o + n, "\":\"", 3);
+            n += 3;
+            size_t used;
+            n += json_escape(o + n, LINE_MEMBER_BYTES - n - 1, value, vlen, &used);
+            o[n++] = '"';
+            cache->slot[h].key = key;
+            cache->slot[h].value = value;
+            cache->slot[h].len = (unsigned char)n;
+            line_put(ln, o, n);
+            return;
+        }
+    }
+    line_put_member(ln, key, value);
+}
+
+void line_put_finding_rest_cached(struct line *ln, const struct output_finding *of,
+                                  struct line_cache *cache)
+{
+    put_cached_member(ln, cache, "type", piiscan_type_name(of->type));
     if (of->sheet != NULL) {
         line_put_member(ln, "sheet", of->sheet);
         line_put_member(ln, "cell", of->cell != NULL ? of->cell : "");
@@ -166,7 +216,7 @@ void line_put_finding_rest(struct line *ln, const struct output_finding *of)
     }
     LINE_PUT_LITERAL(ln, ",\"confidence\":");
     line_put_hundredths(ln, of->confidence);
-    line_put_member(ln, "detector", of->detector != NULL ? of->detector : "");
+    put_cached_member(ln, cache, "detector", of->detector != NULL ? of->detector : "");
     line_put_member(ln, "masked", of->masked);
     if (of->value != NULL) {
         LINE_PUT_LITERAL(ln, ",\"value\":");

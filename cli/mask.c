@@ -206,15 +206,25 @@ static void mask_digits(struct masker *m, const unsigned char *s, size_t n, size
     }
 }
 
-/* Everything but the first character hidden. */
+/* Everything but the first character hidden; three-byte characters (kana, kanji), nearly
+ * all of a name or an address that is not ASCII, are read in line. */
 static void mask_text(struct masker *m, const unsigned char *s, size_t n)
 {
-    for (size_t at = 0; at < n;) {
-        struct chr c = next_chr(s, n, at);
-        if (at == 0)
-            keep(m, &c);
-        else
+    if (n == 0)
+        return;
+    struct chr first = next_chr(s, n, 0);
+    keep(m, &first);
+    for (size_t at = first.len; at < n;) {
+        if (s[at] >= 0xE0 && s[at] < 0xF0 && n - at >= 3 && (s[at + 1] & 0xC0) == 0x80 &&
+            (s[at + 2] & 0xC0) == 0x80) {
+            uint32_t cp = (s[at] & 0x0Fu) << 12 | (s[at + 1] & 0x3Fu) << 6 | (s[at + 2] & 0x3Fu);
+            struct chr c = {.at = at, .len = 3, .cp = cp, .is_invalid = false};
             hide(m, &c);
+            at += 3;
+            continue;
+        }
+        struct chr c = next_chr(s, n, at);
+        hide(m, &c);
         at += c.len;
     }
 }

@@ -37,11 +37,12 @@ struct jsonl_state {
     const char *path; /* file_begin's path, whose object start is in head; NULL: none */
     char *head;       /* {"path":"PATH" */
     size_t head_len;
+    struct line_cache cache; /* the type and detector members */
 };
 
 static int jsonl_begin(struct output *out)
 {
-    struct jsonl_state *js = malloc(sizeof *js);
+    struct jsonl_state *js = calloc(1, sizeof *js);
     if (js == NULL)
         return -1;
     js->ln.fp = out->fp;
@@ -60,10 +61,11 @@ static void jsonl_finding(struct output *out, const struct output_finding *of)
     struct jsonl_state *js = out->state;
     if (of->path == js->path) {
         line_put(&js->ln, js->head, js->head_len);
-        line_put_finding_rest(&js->ln, of);
     } else {
-        line_put_finding(&js->ln, of);
+        LINE_PUT_LITERAL(&js->ln, "{\"path\":");
+        line_put_string(&js->ln, of->path, strlen(of->path));
     }
+    line_put_finding_rest_cached(&js->ln, of, &js->cache);
     LINE_PUT_LITERAL(&js->ln, "\n");
     /* redact's dry run calls neither file_begin nor file_end, and prints between findings */
     if (js->is_terminal || !js->is_in_file)

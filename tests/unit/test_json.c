@@ -119,3 +119,71 @@ Test(json, escaping_stops_at_a_whole_character_within_the_room)
     n = json_escape(out, JSON_ESCAPE_MAX - 1, s, sizeof s - 1, &used);
     cr_expect(n == 0 && used == 0, "with less room than one escape, nothing is written");
 }
+
+/* A finding object's members after its path, made with the cache (or without, cache NULL). */
+static char *finding_form(const struct output_finding *of, struct line_cache *cache, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    cr_assert_not_null(fp);
+    struct line *ln = malloc(sizeof *ln);
+    cr_assert_not_null(ln);
+    ln->fp = fp;
+    ln->len = 0;
+    if (cache != NULL)
+        line_put_finding_rest_cached(ln, of, cache);
+    else
+        line_put_finding_rest(ln, of);
+    line_flush(ln);
+    free(ln);
+    cr_assert_eq(fclose(fp), 0);
+    *len = n;
+    return buf;
+}
+
+Test(json, cached_members_are_the_members_made_each_time)
+{
+    struct line_cache *cache = calloc(1, sizeof *cache);
+    cr_assert_not_null(cache);
+    /* The same string as a type's name and as a detector, then detectors that share their
+     * cache slots with others: each member must still get its own value. */
+    static const char long_detector[] = "a-detector-name-far-too-long-for-a-slot-of-the-cache/x";
+    const char *detectors[] = {
+        piiscan_type_name(PIISCAN_TYPE_EMAIL),
+        "phone/column",
+        "email",
+        "name/\"quoted\"",
+        long_detector,
+        piiscan_type_name(PIISCAN_TYPE_PHONE),
+    };
+    const piiscan_type types[] = {PIISCAN_TYPE_EMAIL, PIISCAN_TYPE_PHONE, PIISCAN_TYPE_NAME};
+    for (int round = 0; round < 2; round++) {
+        for (size_t d = 0; d < sizeof detectors / sizeof detectors[0]; d++) {
+            for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+                const struct output_finding of = {
+                    .path = "x.csv",
+                    .type = types[t],
+                    .start = 4294967296u + d,
+                    .end = 4294967306u + t,
+                    .line = 7,
+                    .field = 3,
+                    .confidence = 0.97,
+                    .detector = detectors[d],
+                    .masked = "090-****-5678",
+                };
+                size_t want_len;
+                size_t got_len;
+                char *want = finding_form(&of, NULL, &want_len);
+                char *got = finding_form(&of, cache, &got_len);
+                cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
+                          "type %s with detector [%s] (round %d): [%.*s], not [%.*s]",
+                          piiscan_type_name(types[t]), detectors[d], round, (int)want_len, want,
+                          (int)got_len, got);
+                free(want);
+                free(got);
+            }
+        }
+    }
+    free(cache);
+}
