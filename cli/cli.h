@@ -123,9 +123,11 @@ char *mask_split_part(const char *value, size_t len);
 /** The longest value whose MASK_BYTES does not overflow. */
 #define MASK_VALUE_MAX ((SIZE_MAX - 16) / 2)
 /** mask_value and mask_split_part into out, which has MASK_BYTES(len) bytes (len at most
- *  MASK_VALUE_MAX), without allocating; return the mask's length (without its NUL). */
-size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out);
-size_t mask_split_part_into(const char *value, size_t len, char *out);
+ *  MASK_VALUE_MAX), without allocating; return the mask's length (without its NUL). Unless
+ *  is_plain is NULL, *is_plain says whether the mask is valid UTF-8 that holds no '"', '\\',
+ *  control character or DEL (output_finding.is_masked_plain). */
+size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out, bool *is_plain);
+size_t mask_split_part_into(const char *value, size_t len, char *out, bool *is_plain);
 
 /* ------------------------------------------------------------------------------------------ */
 /* temp.c and report_file.c: files written under a temporary name, renamed when complete      */

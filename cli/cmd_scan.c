@@ -297,12 +297,14 @@ static int on_finding(const piiscan_finding *f, void *user)
         wk->mask = mask;
         wk->mask_cap = cap;
     }
-    if (wk->split_cache[slot].is_split)
-        mask_split_part_into(f->text, f->text_len, wk->mask);
-    else
-        mask_value_into(f->type, f->text, f->text_len, wk->mask);
+    bool is_plain;
+    size_t masked_len = wk->split_cache[slot].is_split
+                            ? mask_split_part_into(f->text, f->text_len, wk->mask, &is_plain)
+                            : mask_value_into(f->type, f->text, f->text_len, wk->mask, &is_plain);
     struct output_finding of =
         output_finding_of(job_path(wk->job), f, wk->mask, s->out.is_showing_values);
+    of.masked_len = masked_len;
+    of.is_masked_plain = is_plain;
     if (s->out.has_fingerprints)
         of.fingerprint = fingerprint;
     int rc = job_finding(wk->job, &of);

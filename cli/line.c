@@ -217,7 +217,13 @@ void line_put_finding_rest_cached(struct line *ln, const struct output_finding *
     LINE_PUT_LITERAL(ln, ",\"confidence\":");
     line_put_hundredths(ln, of->confidence);
     put_cached_member(ln, cache, "detector", of->detector != NULL ? of->detector : "");
-    line_put_member(ln, "masked", of->masked);
+    if (of->is_masked_plain) {
+        LINE_PUT_LITERAL(ln, ",\"masked\":\"");
+        line_put(ln, of->masked, of->masked_len != 0 ? of->masked_len : strlen(of->masked));
+        LINE_PUT_LITERAL(ln, "\"");
+    } else {
+        line_put_member(ln, "masked", of->masked);
+    }
     if (of->value != NULL) {
         LINE_PUT_LITERAL(ln, ",\"value\":");
         line_put_string(ln, of->value, of->value_len);

@@ -75,6 +75,7 @@ struct masker {
     const char *value;
     char *out;
     size_t len;
+    bool is_plain; /* no character kept so far needs a JSON escape or is invalid UTF-8 */
 };
 
 static inline void put_bytes(struct masker *m, const char *s, size_t n)
@@ -83,12 +84,32 @@ static inline void put_bytes(struct masker *m, const char *s, size_t n)
     m->len += n;
 }
 
+/* Whether a character next_chr read is one JSON writes as it is: printable ASCII but '"' and
+ * '\\', or a sequence that is valid UTF-8 in the strict sense of json.c (next_chr lets
+ * overlong forms, surrogates and leads above F4 pass). */
+static inline bool is_json_plain(const struct chr *c, unsigned char lead)
+{
+    switch (c->len) {
+    case 1:
+        return c->cp >= 0x20 && c->cp < 0x7F && c->cp != '"' && c->cp != '\\';
+    case 2:
+        return c->cp >= 0x80;
+    case 3:
+        return c->cp >= 0x800 && (c->cp < 0xD800 || c->cp > 0xDFFF);
+    default:
+        return lead <= 0xF4 && c->cp >= 0x10000 && c->cp <= 0x10FFFF;
+    }
+}
+
 static inline void keep(struct masker *m, const struct chr *c)
 {
-    if (c->is_invalid)
+    if (c->is_invalid) {
         put_bytes(m, "?", 1); /* never copy a byte that would make the mask invalid UTF-8 */
-    else
-        put_bytes(m, m->value + c->at, c->len);
+        return;
+    }
+    put_bytes(m, m->value + c->at, c->len);
+    if (!is_json_plain(c, (unsigned char)m->value[c->at]))
+        m->is_plain = false;
 }
 
 static inline void hide(struct masker *m, const struct chr *c)
@@ -254,9 +275,9 @@ static void mask_email(struct masker *m, const unsigned char *s, size_t n)
     }
 }
 
-size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out)
+size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out, bool *is_plain)
 {
-    struct masker m = {.value = value, .out = out, .len = 0};
+    struct masker m = {.value = value, .out = out, .len = 0, .is_plain = true};
     const unsigned char *s = (const unsigned char *)value;
     size_t ndigits = 0;
     size_t skip = 0;
@@ -288,12 +309,15 @@ size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *o
         break;
     }
     m.out[m.len] = '\0';
+    if (is_plain != NULL)
+        *is_plain = m.is_plain;
     return m.len;
 }
 
-size_t mask_split_part_into(const char *value, size_t len, char *out)
+size_t mask_split_part_into(const char *value, size_t len, char *out, bool *is_plain)
 {
-    return mask_value_into(PIISCAN_TYPE_MY_NUMBER, value, len, out); /* every digit hidden */
+    /* every digit hidden */
+    return mask_value_into(PIISCAN_TYPE_MY_NUMBER, value, len, out, is_plain);
 }
 
 char *mask_value(piiscan_type type, const char *value, size_t len)
@@ -303,7 +327,7 @@ char *mask_value(piiscan_type type, const char *value, size_t len)
     char *out = malloc(MASK_BYTES(len));
     if (out == NULL)
         return NULL;
-    mask_value_into(type, value, len, out);
+    mask_value_into(type, value, len, out, NULL);
     return out;
 }
 

@@ -2,7 +2,9 @@
 /*
  * test_json.c - JSON strings of the reports: the escaping into memory that the JSON Lines
  * writer uses (json_escape, line_put_string) writes exactly what json_write_string writes on
- * a stream, for every kind of byte, whatever the room left and across a full line buffer.
+ * a stream, for every kind of byte, whatever the room left and across a full line buffer; the
+ * members it makes once and keeps (type, detector) and the masks it copies without escaping
+ * are written as the escaping would write them.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -186,4 +188,60 @@ Test(json, cached_members_are_the_members_made_each_time)
         }
     }
     free(cache);
+}
+
+Test(json, a_mask_said_plain_is_written_as_the_escaping_writes_it)
+{
+    /* Values whose kept characters need an escape or are not strict UTF-8 (an overlong '/',
+     * a surrogate, a lead above F4), and ordinary ones. */
+    static const struct {
+        piiscan_type type;
+        const char *value;
+    } cases[] = {
+        {PIISCAN_TYPE_EMAIL, "\"a\\\"b\"@example.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@exa\x7Fmple.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@ex\x01\x1F.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@\xC0\xAF.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@\xED\xA0\x80.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@\xF8\x90\x80\x80.jp"},
+        {PIISCAN_TYPE_EMAIL, "taro@例え.jp"},
+        {PIISCAN_TYPE_PHONE, "090\"1234\\5678"},
+        {PIISCAN_TYPE_PHONE, "(090)1234-5678"},
+        {PIISCAN_TYPE_POSTAL_CODE, "１５０－０００２"},
+        {PIISCAN_TYPE_NAME, "\\山田"},
+        {PIISCAN_TYPE_NAME, "\xE0\x80\xAF田"},
+        {PIISCAN_TYPE_NAME, "ﾔﾏﾀﾞ"},
+        {PIISCAN_TYPE_ADDRESS, "東京都渋谷区\"1-2-3\""},
+    };
+    size_t plain = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = strlen(cases[i].value);
+        char *mask = malloc(MASK_BYTES(len));
+        cr_assert_not_null(mask);
+        bool is_plain = false;
+        size_t n = mask_value_into(cases[i].type, cases[i].value, len, mask, &is_plain);
+        cr_assert_eq(n, strlen(mask), "the length returned is the mask's");
+        struct output_finding of = {
+            .path = "x.csv",
+            .type = cases[i].type,
+            .detector = "d",
+            .masked = mask,
+            .masked_len = n,
+            .is_masked_plain = is_plain,
+        };
+        size_t want_len;
+        size_t got_len;
+        char *got = finding_form(&of, NULL, &got_len);
+        of.is_masked_plain = false;
+        char *want = finding_form(&of, NULL, &want_len);
+        cr_expect(got_len == want_len && memcmp(got, want, want_len) == 0,
+                  "the mask of [%s] (plain: %d) is written [%.*s], not [%.*s]", cases[i].value,
+                  is_plain, (int)want_len, want, (int)got_len, got);
+        plain += is_plain;
+        free(got);
+        free(want);
+        free(mask);
+    }
+    cr_expect(plain >= 5, "the ordinary values are plain (%zu of them)", plain);
+    cr_expect(plain < sizeof cases / sizeof cases[0], "the others are not");
 }
