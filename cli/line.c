@@ -155,8 +155,8 @@ void line_put_finding_rest(struct line *ln, const struct output_finding *of)
     line_put_finding_rest_cached(ln, of, NULL);
 }
 
-/* Appends ,"key":"value" from the cache, where it is made on first use; a value too long for
- * a slot, or no cache, is written the usual way. key is short ASCII. */
+/* Appends ,"key":"value" from the cache, where it is made on first use; a value whose JSON
+ * does not fit in a slot, or no cache, is written the usual way. key is short ASCII. */
 static void put_cached_member(struct line *ln, struct line_cache *cache, const char *key,
                               const char *value)
 {
@@ -168,9 +168,8 @@ static void put_cached_member(struct line *ln, struct line_cache *cache, const c
         }
         size_t klen = strlen(key);
         size_t vlen = strlen(value);
-        /* ,"key":"value": the value escaped, JSON_ESCAPE_MAX bytes a byte at most */
-        if (klen + vlen * JSON_ESCAPE_MAX + JSON_ESCAPE_MAX + 6 <= LINE_MEMBER_BYTES) {
-            char *o = cache->slot[h].json;
+        char o[LINE_MEMBER_BYTES];
+        if (klen + vlen + 6 <= LINE_MEMBER_BYTES) { /* ,"key":"value" unescaped fits */
             size_t n = 0;
             memcpy(o, ",\"", 2);
             n += 2;
@@ -181,11 +180,14 @@ static void put_cached_member(struct line *ln, struct line_cache *cache, const c
             size_t used;
             n += json_escape(o + n, LINE_MEMBER_BYTES - n - 1, value, vlen, &used);
             o[n++] = '"';
-            cache->slot[h].key = key;
-            cache->slot[h].value = value;
-            cache->slot[h].len = (unsigned char)n;
-            line_put(ln, o, n);
-            return;
+            if (used == vlen) { /* else the escapes did not fit */
+                memcpy(cache->slot[h].json, o, n);
+                cache->slot[h].key = key;
+                cache->slot[h].value = value;
+                cache->slot[h].len = (unsigned char)n;
+                line_put(ln, o, n);
+                return;
+            }
         }
     }
     line_put_member(ln, key, value);

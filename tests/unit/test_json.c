@@ -245,3 +245,22 @@ Test(json, a_mask_said_plain_is_written_as_the_escaping_writes_it)
     cr_expect(plain >= 5, "the ordinary values are plain (%zu of them)", plain);
     cr_expect(plain < sizeof cases / sizeof cases[0], "the others are not");
 }
+
+Test(json, the_usual_detectors_are_kept_in_the_cache)
+{
+    /* A cache that keeps nothing would pass the test above: the members it keeps are known. */
+    struct line_cache *cache = calloc(1, sizeof *cache);
+    cr_assert_not_null(cache);
+    static const char *const detectors[] = {"name/column", "address/building", "phone/keyword"};
+    for (size_t d = 0; d < sizeof detectors / sizeof detectors[0]; d++) {
+        const struct output_finding of = {
+            .path = "x.csv", .type = PIISCAN_TYPE_NAME, .detector = detectors[d], .masked = "x"};
+        size_t len;
+        free(finding_form(&of, cache, &len));
+        bool is_kept = false;
+        for (size_t i = 0; i < LINE_CACHE_SLOTS; i++)
+            is_kept = is_kept || cache->slot[i].value == detectors[d];
+        cr_expect(is_kept, "%s is kept after its first use", detectors[d]);
+    }
+    free(cache);
+}
