@@ -181,7 +181,11 @@ static void put_cached_member(struct line *ln, struct line_cache *cache, const c
     if (cache != NULL) {
         size_t h = (((uintptr_t)value >> 3) + ((uintptr_t)key >> 3)) % LINE_CACHE_SLOTS;
         if (cache->slot[h].value == value && cache->slot[h].key == key) {
-            line_put(ln, cache->slot[h].json, cache->slot[h].len);
+            /* The whole slot is copied: a copy of a fixed size is a few moves, not a call. */
+            if (LINE_BYTES - ln->len < LINE_MEMBER_BYTES)
+                line_flush(ln);
+            memcpy(ln->buf + ln->len, cache->slot[h].json, LINE_MEMBER_BYTES);
+            ln->len += cache->slot[h].len;
             return;
         }
         size_t klen = strlen(key);
