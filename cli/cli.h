@@ -117,6 +117,17 @@ char *mask_value(piiscan_type type, const char *value, size_t len);
 /** The masked form of one part of a value split over columns (電話番号2 of 電話番号1-3):
  *  every digit hidden, since the other parts are printed beside it. Freed by the caller. */
 char *mask_split_part(const char *value, size_t len);
+/** Room a mask of a len-byte value needs, its NUL included: a hidden character grows at most
+ *  from 2 bytes to 3 (U+0080-07FF to ＊), and an e-mail adds "***" to one kept character. */
+#define MASK_BYTES(len) ((len)*2 + 16)
+/** The longest value whose MASK_BYTES does not overflow. */
+#define MASK_VALUE_MAX ((SIZE_MAX - 16) / 2)
+/** mask_value and mask_split_part into out, which has MASK_BYTES(len) bytes (len at most
+ *  MASK_VALUE_MAX), without allocating; return the mask's length (without its NUL). Unless
+ *  is_plain is NULL, *is_plain says whether the mask is valid UTF-8 that holds no '"', '\\',
+ *  control character or DEL (output_finding.is_masked_plain). */
+size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out, bool *is_plain);
+size_t mask_split_part_into(const char *value, size_t len, char *out, bool *is_plain);
 
 /* ------------------------------------------------------------------------------------------ */
 /* temp.c and report_file.c: files written under a temporary name, renamed when complete      */
@@ -150,6 +161,12 @@ void report_file_discard(struct report_file *rf);
  *  escaped, valid UTF-8 passed through, each byte of an invalid sequence written as U+FFFD.
  *  Errors are left in ferror(fp). */
 void json_write_string(FILE *fp, const char *s, size_t len);
+/** The most bytes json_escape writes for one character (a control character's \u00XX). */
+#define JSON_ESCAPE_MAX 6
+/** json_write_string's escaping into memory, without the quotes: writes whole characters of
+ *  s[0..len) to out while at least JSON_ESCAPE_MAX bytes of room are left, sets *used to the
+ *  bytes of s consumed and returns the bytes written. */
+size_t json_escape(char *out, size_t room, const char *s, size_t len, size_t *used);
 /** The length of the valid UTF-8 sequence (RFC 3629) at s[0..n), n >= 1; 0 when s starts
  *  with an invalid one, which json_write_string writes as U+FFFD. */
 size_t utf8_valid_len(const unsigned char *s, size_t n);

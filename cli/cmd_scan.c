@@ -165,6 +165,8 @@ struct scan {
     const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
+#define SPLIT_CACHE_SLOTS 16
+
 /* A worker's own: its stream and the file it is scanning. */
 struct worker {
     struct scan *s;
@@ -175,6 +177,14 @@ struct worker {
     struct baseline_file in_baseline; /* the baseline's part for the file */
     uint64_t last_record;             /* record of the file's last finding, to count rows */
     bool is_stopped;                  /* the sweep is stopping: the scan was cut short on purpose */
+    char *mask;                       /* the finding's mask, MASK_BYTES of the longest so far */
+    size_t mask_cap;
+    /* Whether a detector (the library's static string, found again by its address) is a
+     * "/split" one, whose finding is a part of a split value: asked once per detector. */
+    struct {
+        const char *detector;
+        bool is_split;
+    } split_cache[SPLIT_CACHE_SLOTS];
 };
 
 static int usage_error(void)
@@ -269,20 +279,35 @@ static int on_finding(const piiscan_finding *f, void *user)
     }
     if (s->is_quiet || s->out.is_summary_only)
         return 0;
-    bool is_split_part = f->detector != NULL && strstr(f->detector, "/split") != NULL;
-    char *masked = is_split_part ? mask_split_part(f->text, f->text_len)
-                                 : mask_value(f->type, f->text, f->text_len);
-    if (masked == NULL) {
-        workers_stop(s->workers, ENOMEM);
-        wk->is_stopped = true;
-        return 1;
+    size_t slot = ((uintptr_t)f->detector >> 3) % SPLIT_CACHE_SLOTS;
+    if (wk->split_cache[slot].detector != f->detector || f->detector == NULL) {
+        wk->split_cache[slot].detector = f->detector;
+        wk->split_cache[slot].is_split =
+            f->detector != NULL && strstr(f->detector, "/split") != NULL;
     }
+    if (f->text_len > MASK_VALUE_MAX || MASK_BYTES(f->text_len) > wk->mask_cap) {
+        size_t cap = f->text_len > MASK_VALUE_MAX ? 0 : MASK_BYTES(f->text_len);
+        cap = cap != 0 && cap < 256 ? 256 : cap;
+        char *mask = cap != 0 ? realloc(wk->mask, cap) : NULL;
+        if (mask == NULL) {
+            workers_stop(s->workers, ENOMEM);
+            wk->is_stopped = true;
+            return 1;
+        }
+        wk->mask = mask;
+        wk->mask_cap = cap;
+    }
+    bool is_plain;
+    size_t masked_len = wk->split_cache[slot].is_split
+                            ? mask_split_part_into(f->text, f->text_len, wk->mask, &is_plain)
+                            : mask_value_into(f->type, f->text, f->text_len, wk->mask, &is_plain);
     struct output_finding of =
-        output_finding_of(job_path(wk->job), f, masked, s->out.is_showing_values);
+        output_finding_of(job_path(wk->job), f, wk->mask, s->out.is_showing_values);
+    of.masked_len = masked_len;
+    of.is_masked_plain = is_plain;
     if (s->out.has_fingerprints)
         of.fingerprint = fingerprint;
     int rc = job_finding(wk->job, &of);
-    free(masked);
     if (rc != 0) {
         wk->is_stopped = true;
         return 1;
@@ -440,6 +465,7 @@ static void thread_end(void *user, void *ctx)
     (void)user;
     struct worker *wk = ctx;
     piiscan_stream_free(wk->st);
+    free(wk->mask);
     free(wk);
 }
 

@@ -53,56 +53,111 @@ size_t utf8_valid_len(const unsigned char *s, size_t n)
     return len;
 }
 
-void json_write_string(FILE *fp, const char *s, size_t len)
+/* The JSON form of an ASCII byte that is not its own: '"', '\\', a control character or DEL.
+ * RFC 8259 requires escaping below U+0020; DEL is escaped too so that a report shown on a
+ * terminal cannot carry control characters. */
+static size_t escape_ascii(char *o, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *short_form = NULL;
+    switch (c) {
+    case '"':
+        short_form = "\\\"";
+        break;
+    case '\\':
+        short_form = "\\\\";
+        break;
+    case '\b':
+        short_form = "\\b";
+        break;
+    case '\f':
+        short_form = "\\f";
+        break;
+    case '\n':
+        short_form = "\\n";
+        break;
+    case '\r':
+        short_form = "\\r";
+        break;
+    case '\t':
+        short_form = "\\t";
+        break;
+    default:
+        break;
+    }
+    if (short_form != NULL) {
+        memcpy(o, short_form, 2);
+        return 2;
+    }
+    memcpy(o, "\\u00", 4);
+    o[4] = hex[c >> 4];
+    o[5] = hex[c & 0xF];
+    return 6;
+}
+
+/* Bytes that are their own JSON form: printable ASCII other than '"' and '\\'. */
+static bool is_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+size_t json_escape(char *out, size_t room, const char *s, size_t len, size_t *used)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    putc('"', fp);
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t n = utf8_valid_len(p + i, len - i);
-        if (n == 0) {
-            fputs("\xEF\xBF\xBD", fp); /* U+FFFD REPLACEMENT CHARACTER */
-            i++;
-            continue;
-        }
-        if (n > 1) {
-            fwrite(p + i, 1, n, fp);
+    size_t o = 0;
+    /* No byte becomes more than JSON_ESCAPE_MAX bytes, so the room is checked once for each
+     * run of bytes that surely fits rather than once a byte. */
+    for (size_t fits; i < len && (fits = (room - o) / JSON_ESCAPE_MAX) > 0;) {
+        size_t end = len - i < fits ? len : i + fits;
+        while (i < end) {
+            unsigned char c = p[i];
+            if (is_plain(c)) {
+                out[o++] = (char)c;
+                i++;
+                continue;
+            }
+            if (c < 0x80) {
+                o += escape_ascii(out + o, c);
+                i++;
+                continue;
+            }
+            /* Kana and kanji, most of what is not ASCII: a lead byte E1-EC or EE-EF has no
+             * overlong or surrogate forms to exclude. */
+            if (c >= 0xE1 && c != 0xED && c <= 0xEF && len - i >= 3 && (p[i + 1] & 0xC0) == 0x80 &&
+                (p[i + 2] & 0xC0) == 0x80) {
+                memcpy(out + o, p + i, 3);
+                o += 3;
+                i += 3;
+                continue;
+            }
+            size_t n = utf8_valid_len(p + i, len - i);
+            if (n == 0) {
+                memcpy(out + o, "\xEF\xBF\xBD", 3); /* U+FFFD REPLACEMENT CHARACTER */
+                o += 3;
+                i++;
+                continue;
+            }
+            /* May end past `end`: its n bytes still take no more than n * JSON_ESCAPE_MAX. */
+            memcpy(out + o, p + i, n);
+            o += n;
             i += n;
-            continue;
         }
-        switch (c) {
-        case '"':
-            fputs("\\\"", fp);
-            break;
-        case '\\':
-            fputs("\\\\", fp);
-            break;
-        case '\b':
-            fputs("\\b", fp);
-            break;
-        case '\f':
-            fputs("\\f", fp);
-            break;
-        case '\n':
-            fputs("\\n", fp);
-            break;
-        case '\r':
-            fputs("\\r", fp);
-            break;
-        case '\t':
-            fputs("\\t", fp);
-            break;
-        default:
-            /* RFC 8259 requires escaping below U+0020; DEL is escaped too so that a report
-             * shown on a terminal cannot carry control characters. */
-            if (c < 0x20 || c == 0x7F)
-                fprintf(fp, "\\u%04x", (unsigned)c);
-            else
-                putc(c, fp);
-            break;
-        }
-        i++;
+    }
+    *used = i;
+    return o;
+}
+
+void json_write_string(FILE *fp, const char *s, size_t len)
+{
+    char buf[1024];
+    putc('"', fp);
+    while (len > 0) {
+        size_t used;
+        size_t n = json_escape(buf, sizeof buf, s, len, &used);
+        fwrite(buf, 1, n, fp);
+        s += used;
+        len -= used;
     }
     putc('"', fp);
 }

@@ -15,7 +15,9 @@
 
 #include "output.h"
 
-#define LINE_BYTES 1024
+/* jsonl gathers a file's lines in one line buffer: this is also the size of its writes, and
+ * 64 KiB ones cost the report 5 % less than 8 KiB ones. */
+#define LINE_BYTES 65536
 
 struct line {
     FILE *fp;
@@ -52,5 +54,24 @@ void line_put_hundredths(struct line *ln, double x);
 /** Appends a finding as the JSON object jsonl writes on each line (no newline); the json
  *  format's findings are the same objects. See out_jsonl.c for its keys. */
 void line_put_finding(struct line *ln, const struct output_finding *of);
+/** The same object after its path member: `{"path":` and the path are the caller's. */
+void line_put_finding_rest(struct line *ln, const struct output_finding *of);
+
+/* The "type" and "detector" members of findings as made before: their values are strings
+ * the library keeps for the whole run, found again by their address (one string may be both
+ * a type's name and a detector: "email"). */
+#define LINE_CACHE_SLOTS  32
+#define LINE_MEMBER_BYTES 64
+struct line_cache {
+    struct {
+        const char *key;   /* the member's name ("type", "detector") */
+        const char *value; /* the string, or NULL for an empty slot */
+        unsigned char len;
+        char json[LINE_MEMBER_BYTES]; /* ,"type":"phone" */
+    } slot[LINE_CACHE_SLOTS];
+};
+/** line_put_finding_rest with the members of cache (zeroed before its first use). */
+void line_put_finding_rest_cached(struct line *ln, const struct output_finding *of,
+                                  struct line_cache *cache);
 
 #endif /* PIISCAN_CLI_LINE_H */

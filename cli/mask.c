@@ -75,6 +75,7 @@ struct masker {
     const char *value;
     char *out;
     size_t len;
+    bool is_plain; /* no character kept so far needs a JSON escape or is invalid UTF-8 */
 };
 
 static inline void put_bytes(struct masker *m, const char *s, size_t n)
@@ -83,12 +84,32 @@ static inline void put_bytes(struct masker *m, const char *s, size_t n)
     m->len += n;
 }
 
+/* Whether a character next_chr read is one JSON writes as it is: printable ASCII but '"' and
+ * '\\', or a sequence that is valid UTF-8 in the strict sense of json.c (next_chr lets
+ * overlong forms, surrogates and leads above F4 pass). */
+static inline bool is_json_plain(const struct chr *c, unsigned char lead)
+{
+    switch (c->len) {
+    case 1:
+        return c->cp >= 0x20 && c->cp < 0x7F && c->cp != '"' && c->cp != '\\';
+    case 2:
+        return c->cp >= 0x80;
+    case 3:
+        return c->cp >= 0x800 && (c->cp < 0xD800 || c->cp > 0xDFFF);
+    default:
+        return lead <= 0xF4 && c->cp >= 0x10000 && c->cp <= 0x10FFFF;
+    }
+}
+
 static inline void keep(struct masker *m, const struct chr *c)
 {
-    if (c->is_invalid)
+    if (c->is_invalid) {
         put_bytes(m, "?", 1); /* never copy a byte that would make the mask invalid UTF-8 */
-    else
-        put_bytes(m, m->value + c->at, c->len);
+        return;
+    }
+    put_bytes(m, m->value + c->at, c->len);
+    if (!is_json_plain(c, (unsigned char)m->value[c->at]))
+        m->is_plain = false;
 }
 
 static inline void hide(struct masker *m, const struct chr *c)
@@ -206,15 +227,25 @@ static void mask_digits(struct masker *m, const unsigned char *s, size_t n, size
     }
 }
 
-/* Everything but the first character hidden. */
+/* Everything but the first character hidden; three-byte characters (kana, kanji), nearly
+ * all of a name or an address that is not ASCII, are read in line. */
 static void mask_text(struct masker *m, const unsigned char *s, size_t n)
 {
-    for (size_t at = 0; at < n;) {
-        struct chr c = next_chr(s, n, at);
-        if (at == 0)
-            keep(m, &c);
-        else
+    if (n == 0)
+        return;
+    struct chr first = next_chr(s, n, 0);
+    keep(m, &first);
+    for (size_t at = first.len; at < n;) {
+        if (s[at] >= 0xE0 && s[at] < 0xF0 && n - at >= 3 && (s[at + 1] & 0xC0) == 0x80 &&
+            (s[at + 2] & 0xC0) == 0x80) {
+            uint32_t cp = (s[at] & 0x0Fu) << 12 | (s[at + 1] & 0x3Fu) << 6 | (s[at + 2] & 0x3Fu);
+            struct chr c = {.at = at, .len = 3, .cp = cp, .is_invalid = false};
             hide(m, &c);
+            at += 3;
+            continue;
+        }
+        struct chr c = next_chr(s, n, at);
+        hide(m, &c);
         at += c.len;
     }
 }
@@ -244,15 +275,9 @@ static void mask_email(struct masker *m, const unsigned char *s, size_t n)
     }
 }
 
-char *mask_value(piiscan_type type, const char *value, size_t len)
+size_t mask_value_into(piiscan_type type, const char *value, size_t len, char *out, bool *is_plain)
 {
-    /* A hidden character grows at most from 2 bytes to 3 (U+0080-07FF to ＊); an e-mail adds
-     * "***" to one kept character. */
-    if (len > (SIZE_MAX - 16) / 2)
-        return NULL;
-    struct masker m = {.value = value, .out = malloc(len * 2 + 16), .len = 0};
-    if (m.out == NULL)
-        return NULL;
+    struct masker m = {.value = value, .out = out, .len = 0, .is_plain = true};
     const unsigned char *s = (const unsigned char *)value;
     size_t ndigits = 0;
     size_t skip = 0;
@@ -284,7 +309,26 @@ char *mask_value(piiscan_type type, const char *value, size_t len)
         break;
     }
     m.out[m.len] = '\0';
-    return m.out;
+    if (is_plain != NULL)
+        *is_plain = m.is_plain;
+    return m.len;
+}
+
+size_t mask_split_part_into(const char *value, size_t len, char *out, bool *is_plain)
+{
+    /* every digit hidden */
+    return mask_value_into(PIISCAN_TYPE_MY_NUMBER, value, len, out, is_plain);
+}
+
+char *mask_value(piiscan_type type, const char *value, size_t len)
+{
+    if (len > MASK_VALUE_MAX)
+        return NULL;
+    char *out = malloc(MASK_BYTES(len));
+    if (out == NULL)
+        return NULL;
+    mask_value_into(type, value, len, out, NULL);
+    return out;
 }
 
 char *mask_split_part(const char *value, size_t len)

@@ -59,7 +59,9 @@ static void json_file_begin(struct output *out, const char *path)
 static void json_finding(struct output *out, const struct output_finding *of)
 {
     struct json_state *js = out->state;
-    struct line ln = {.fp = out->fp, .len = 0};
+    struct line ln; /* not zeroed: its buffer is written before it is read */
+    ln.fp = out->fp;
+    ln.len = 0;
     if (js->is_first_finding)
         LINE_PUT_LITERAL(&ln, "\n");
     else

@@ -120,7 +120,9 @@ static int sarif_begin(struct output *out)
         return -1;
     ss->is_first_result = true;
     out->state = ss;
-    struct line ln = {.fp = out->fp, .len = 0};
+    struct line ln; /* not zeroed: its buffer is written before it is read */
+    ln.fp = out->fp;
+    ln.len = 0;
     LINE_PUT_LITERAL(&ln, "{\"$schema\":\"" SARIF_SCHEMA "\",\"version\":\"2.1.0\",\"runs\":[{\n"
                           "\"tool\":{\"driver\":{\"name\":\"piiscan\",\"version\":");
     put_string(&ln, PACKAGE_VERSION);
@@ -183,7 +185,9 @@ static void sarif_finding(struct output *out, const struct output_finding *of)
 {
     struct sarif_state *ss = out->state;
     const struct rule *r = rule_of(of->type);
-    struct line ln = {.fp = out->fp, .len = 0};
+    struct line ln; /* not zeroed: its buffer is written before it is read */
+    ln.fp = out->fp;
+    ln.len = 0;
     if (!ss->is_first_result)
         LINE_PUT_LITERAL(&ln, ",");
     LINE_PUT_LITERAL(&ln, "\n{\"ruleId\":");
@@ -272,7 +276,9 @@ static void sarif_file_end(struct output *out, const struct file_summary *fs)
             return;
         }
     }
-    struct line ln = {.fp = ss->notes, .len = 0};
+    struct line ln; /* not zeroed: its buffer is written before it is read */
+    ln.fp = ss->notes;
+    ln.len = 0;
     if (ss->has_notes)
         LINE_PUT_LITERAL(&ln, ",");
     LINE_PUT_LITERAL(&ln, "\n{\"level\":\"error\",\"message\":{\"text\":");

@@ -49,6 +49,9 @@ struct output_finding {
     double confidence;
     const char *detector;
     const char *masked;      /* NUL-terminated UTF-8, always present */
+    size_t masked_len;       /* strlen(masked) when known; 0: not counted */
+    bool is_masked_plain;    /* masked is valid UTF-8 holding no '"', '\\', control character or
+                              * DEL: its JSON string is itself in quotes */
     const char *value;       /* the value as found (UTF-8); NULL unless --show-values */
     size_t value_len;        /* bytes of value */
     const char *fingerprint; /* NUL-terminated hex, or NULL when fingerprints are off */

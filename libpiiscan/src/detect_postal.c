@@ -21,8 +21,10 @@
 #define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
 #define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
 
-/* Group 1: the postal mark (〒, or 〶 as some fonts and forms have it); group 2: the code. */
-static const char pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d{7})" AFTER;
+/* Group 1: the postal mark (〒, or 〶 as some fonts and forms have it); group 2: the code.
+ * pii_postal_find matches it in C: a call to pcre2_match cost more than the rest of the
+ * detector, and a unit is tried again after each code that is not reported. */
+const char pii_postal_pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d{7})" AFTER;
 
 #define CONF_DASHED       0.7
 #define CONF_CONTEXT      0.9 /* dashed, with a keyword in the record */
@@ -38,7 +40,6 @@ static const char pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d
 #define POSTAL_AREA_SIZE 10000u
 
 struct postal_state {
-    pcre2_code *re;
     /* pii_postal_codes[area[k]..area[k + 1]) are the codes from k * POSTAL_AREA_SIZE on. */
     uint32_t area[POSTAL_AREAS + 1];
 };
@@ -150,6 +151,74 @@ static bool may_hold_code(const char *s, size_t len)
     return false;
 }
 
+static bool is_mark_at(const char *s, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)s + at;
+    return p[0] == 0xE3 && p[1] == 0x80 && (p[2] == 0x92 || p[2] == 0xB6); /* 〒 〶 */
+}
+
+/* BEFORE at s[d]. */
+static bool may_start_at(const char *s, size_t d)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (d == 0)
+        return true;
+    char c = s[d - 1];
+    if (is_word(c) || c == '$' || c == '\\')
+        return false;
+    if (d >= 2 &&
+        ((c == '-' && is_word(s[d - 2])) || ((c == '/' || c == '.') && is_digit(s[d - 2])) ||
+         (p[d - 2] == 0xC2 && p[d - 1] == 0xA5))) /* ¥ */
+        return false;
+    return !(d >= 3 && p[d - 3] == 0xEF && p[d - 2] == 0xBF && p[d - 1] == 0xA5); /* ￥ */
+}
+
+/* AFTER at s[e], e <= len. */
+static bool may_end_after(const char *s, size_t len, size_t e)
+{
+    if (!may_end_at(s, len, e))
+        return false;
+    if (e + 1 < len && (s[e] == '/' || s[e] == '.') && is_digit(s[e + 1]))
+        return false;
+    return !(e + 3 <= len && (unsigned char)s[e] == 0xE5 && (unsigned char)s[e + 1] == 0x86 &&
+             (unsigned char)s[e + 2] == 0x86); /* 円 */
+}
+
+bool pii_postal_find(const char *s, size_t len, size_t pos, size_t ov[6])
+{
+    /* The code's digits start at the first place where BEFORE, the code and AFTER all hold (a
+     * mark before a later code would overlap the digits of an earlier one); the mark, when it
+     * is there and not before pos, starts the match. */
+    for (size_t d = pos; d + 7 <= len; d++) {
+        if (!is_digit(s[d]) || !may_start_at(s, d))
+            continue;
+        size_t e;
+        if (d + 8 <= len && is_digit(s[d + 1]) && is_digit(s[d + 2]) && s[d + 3] == '-' &&
+            is_digit(s[d + 4]) && is_digit(s[d + 5]) && is_digit(s[d + 6]) && is_digit(s[d + 7]))
+            e = d + 8;
+        else if (is_digit(s[d + 1]) && is_digit(s[d + 2]) && is_digit(s[d + 3]) &&
+                 is_digit(s[d + 4]) && is_digit(s[d + 5]) && is_digit(s[d + 6]))
+            e = d + 7;
+        else
+            continue;
+        if (!may_end_after(s, len, e))
+            continue;
+        size_t mark = SIZE_MAX;
+        if (d >= pos + 3 && is_mark_at(s, d - 3))
+            mark = d - 3;
+        else if (d >= pos + 4 && s[d - 1] == ' ' && is_mark_at(s, d - 4))
+            mark = d - 4;
+        ov[0] = mark != SIZE_MAX ? mark : d;
+        ov[1] = e;
+        ov[2] = mark;
+        ov[3] = mark != SIZE_MAX ? mark + 3 : SIZE_MAX;
+        ov[4] = d;
+        ov[5] = e;
+        return true;
+    }
+    return false;
+}
+
 static size_t next_char(const char *s, size_t len, size_t pos)
 {
     pos++;
@@ -198,15 +267,11 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
     const struct postal_state *ps = state;
     if (u->digits < MIN_DIGITS || !may_hold_code(u->text, u->len))
         return PIISCAN_OK;
+    (void)md;
     size_t pos = 0;
-    while (pos < u->len) {
-        int rc = pcre2_match(ps->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
-        if (rc < 0)
-            return PIISCAN_ERR_INTERNAL;
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        bool has_mark = ov[2] != PCRE2_UNSET;
+    size_t ov[6];
+    while (pos < u->len && pii_postal_find(u->text, u->len, pos, ov)) {
+        bool has_mark = ov[2] != SIZE_MAX;
         size_t start = ov[4];
         size_t end = ov[5];
         const char *detector = NULL;
@@ -214,8 +279,8 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
         if (code_exists(ps, code_value(u->text + start, end - start)))
             confidence = weigh(u, start, end, has_mark, &detector);
         if (confidence > 0) {
-            rc = pii_candidates_push(out, PIISCAN_TYPE_POSTAL_CODE, start, end, confidence,
-                                     detector);
+            int rc = pii_candidates_push(out, PIISCAN_TYPE_POSTAL_CODE, start, end, confidence,
+                                         detector);
             if (rc != PIISCAN_OK)
                 return rc;
             pos = end;
@@ -231,11 +296,6 @@ static int postal_compile(void **state, piiscan_error *err)
     struct postal_state *ps = calloc(1, sizeof *ps);
     if (ps == NULL)
         return pii_error_set(err, PIISCAN_ERR_NOMEM, UINT64_MAX, 0, "out of memory");
-    int rc = pii_pattern_compile(pattern, 0, &ps->re, err);
-    if (rc != PIISCAN_OK) {
-        free(ps);
-        return rc;
-    }
     for (uint32_t k = 0; k <= POSTAL_AREAS; k++)
         ps->area[k] = first_code_from(k * POSTAL_AREA_SIZE);
     *state = ps;
@@ -247,7 +307,6 @@ static void postal_free(void *state)
     struct postal_state *ps = state;
     if (ps == NULL)
         return;
-    pcre2_code_free(ps->re);
     free(ps);
 }
 

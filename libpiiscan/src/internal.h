@@ -262,6 +262,13 @@ extern const size_t pii_prefectures_count;
 
 /** True when the 7-digit code is in Japan Post's list. */
 bool pii_postal_code_exists(uint32_t code);
+/** detect_postal.c's pattern for a postal code (PCRE2 syntax), which pii_postal_find follows:
+ *  group 1 the postal mark, group 2 the code. */
+extern const char pii_postal_pattern[];
+/** The leftmost match of pii_postal_pattern in s[0..len) that starts at or after pos, as
+ *  pcre2_match finds it: ov[0..1] the match, ov[2..3] the mark (SIZE_MAX, SIZE_MAX when
+ *  there is none), ov[4..5] the code. False when there is no match. */
+bool pii_postal_find(const char *s, size_t len, size_t pos, size_t ov[6]);
 /** The longest area code that prefixes the national number `digits` (starting with 0), or
  *  NULL. */
 const struct pii_area_code *pii_area_code_find(const char *digits, size_t n);

@@ -138,7 +138,7 @@ bool pii_utf8_has_letter(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        i += pii_utf8_get(s + i, n - i, &cp);
+        i += pii_utf8_fast(s + i, n - i, &cp);
         if (is_letter(cp))
             return true;
     }
@@ -164,7 +164,7 @@ bool pii_utf8_has_mask_run(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
-        i += pii_utf8_get(s + i, n - i, &cp);
+        i += pii_utf8_fast(s + i, n - i, &cp);
         if (cp == last && is_mask_sign(cp))
             return true;
         last = cp;

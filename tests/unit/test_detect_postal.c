@@ -2,7 +2,8 @@
 /*
  * test_detect_postal.c - postal codes: the dashed form alone, the bare form only with
  * context, every code checked against Japan Post's list, the span without 〒, and no code
- * carved out of a longer number.
+ * carved out of a longer number; the C matcher finds exactly what the PCRE2 pattern it
+ * follows finds.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -229,4 +230,65 @@ Test(detect_postal, codes_at_the_ends_of_a_unit_and_between_punctuation_are_foun
                      detect_describe(&r));
         detect_free(&r);
     }
+}
+
+/* Pieces of text near a postal code: codes and parts of them, digits, the signs BEFORE and
+ * AFTER look at, the marks, kanji and kana, and bytes that are no valid UTF-8 (a cut kanji,
+ * a stray trail byte, half of ¥ and of ￥). */
+static const char *const pieces[] = {
+    "150-0001", "1500001",  "150-0001", "1500001", "150-", "0001", "150",  "-0001", "12345678",
+    "0",        "1",        "2",        "3",       "4",    "5",    "6",    "7",     "8",
+    "9",        "0",        "1",        "5",       "7",    "-",    "-",    " ",     " ",
+    "〒",       "〶",       "a",        "Z",       "_",    "/",    ".",    "$",     "\\",
+    "¥",        "￥",       "円",       "東",      "ー",   ",",    "\xE3", "\x80",  "\xC2",
+    "\xA5",     "\xEF\xBF", "\xE3\x80", "\x92",
+};
+
+Test(detect_postal, the_matcher_finds_what_the_pattern_finds)
+{
+    pcre2_code *re;
+    piiscan_error err;
+    cr_assert_eq(pii_pattern_compile(pii_postal_pattern, 0, &re, &err), PIISCAN_OK, "%s", err.text);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    cr_assert_not_null(md);
+    /* A fixed seed: the same strings on every run, so that a failure can be repeated. */
+    unsigned long seed = 42;
+    size_t matches = 0;
+    size_t marks = 0;
+    for (int round = 0; round < 100000; round++) {
+        char s[128];
+        size_t len = 0;
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        size_t npieces = (size_t)(seed >> 33) % 16;
+        for (size_t k = 0; k < npieces; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            const char *p = pieces[(seed >> 33) % (sizeof pieces / sizeof pieces[0])];
+            memcpy(s + len, p, strlen(p));
+            len += strlen(p);
+        }
+        /* Every start the detector can ask for: any byte that is no UTF-8 trail byte. */
+        for (size_t pos = 0; pos <= len; pos++) {
+            if (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+                continue;
+            int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+            cr_assert(rc >= 0 || rc == PCRE2_ERROR_NOMATCH, "pcre2_match failed (%d)", rc);
+            size_t ov[6];
+            bool is_found = pii_postal_find(s, len, pos, ov);
+            cr_assert_eq(is_found, rc >= 0, "[%.*s] from %zu: found %d, the pattern %d", (int)len,
+                         s, pos, is_found, rc >= 0);
+            if (!is_found)
+                continue;
+            const PCRE2_SIZE *want = pcre2_get_ovector_pointer(md);
+            for (int i = 0; i < 6; i++)
+                cr_assert_eq(ov[i], (size_t)want[i],
+                             "[%.*s] from %zu: ovector[%d] is %zu, the pattern's %zu", (int)len, s,
+                             pos, i, ov[i], (size_t)want[i]);
+            matches++;
+            marks += ov[2] != SIZE_MAX;
+        }
+    }
+    cr_expect(matches > 1000 && marks > 100, "the strings hold codes (%zu, %zu with a mark)",
+              matches, marks);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
 }
