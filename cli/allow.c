@@ -222,30 +222,6 @@ int allow_rules_add_pattern(struct allow_rules *r, unsigned types, const char *r
     return 0;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* The bytes of a fingerprint written as FINGERPRINT_HEX_CHARS hex digits; false if it is not. */
-static bool parse_fingerprint(const char *hex, unsigned char out[FINGERPRINT_BYTES])
-{
-    for (size_t i = 0; i < FINGERPRINT_BYTES; i++) {
-        int hi = hex_digit(hex[2 * i]);
-        int lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
-        if (lo < 0)
-            return false;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return hex[FINGERPRINT_HEX_CHARS] == '\0';
-}
-
 static size_t fingerprint_index(const struct allow_rules *r, const unsigned char *fp)
 {
     size_t lo = 0;
@@ -263,7 +239,7 @@ static size_t fingerprint_index(const struct allow_rules *r, const unsigned char
 int allow_rules_add_fingerprint(struct allow_rules *r, const char *hex, char *why, size_t size)
 {
     unsigned char fp[FINGERPRINT_BYTES];
-    if (!parse_fingerprint(hex, fp)) {
+    if (!fingerprint_parse_hex(hex, fp)) {
         snprintf(why, size,
                  "fingerprint '%s' is not %d hexadecimal digits (copy one from the report of "
                  "piiscan scan --fingerprints)",
@@ -326,7 +302,7 @@ bool allow_rules_match(const struct allow_rules *r, piiscan_type type, const cha
         return false;
     if (r->nfingerprints > 0 && fingerprint != NULL) {
         unsigned char fp[FINGERPRINT_BYTES];
-        if (parse_fingerprint(fingerprint, fp)) {
+        if (fingerprint_parse_hex(fingerprint, fp)) {
             size_t at = fingerprint_index(r, fp);
             if (at < r->nfingerprints && memcmp(r->fingerprints[at], fp, FINGERPRINT_BYTES) == 0)
                 return true;

@@ -162,29 +162,6 @@ static const char *intern_path(struct baseline *b, const char *path)
 /* ------------------------------------------------------------------------------------------ */
 /* Findings                                                                                   */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool parse_fingerprint(const char *hex, unsigned char out[FINGERPRINT_BYTES])
-{
-    for (size_t i = 0; i < FINGERPRINT_BYTES; i++) {
-        int hi = hex_digit(hex[2 * i]);
-        int lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
-        if (lo < 0)
-            return false;
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return hex[FINGERPRINT_HEX_CHARS] == '\0';
-}
-
 static const char *string_member(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
@@ -219,7 +196,7 @@ static int add_finding(struct baseline *b, const json_t *f, const struct reader 
         return -1;
     }
     struct baseline_entry e = {.type = type, .count = 1};
-    if (!json_is_string(fp) || !parse_fingerprint(json_string_value(fp), e.fingerprint)) {
+    if (!json_is_string(fp) || !fingerprint_parse_hex(json_string_value(fp), e.fingerprint)) {
         say(rd, "fingerprint of a finding of %s is not %d hexadecimal digits", path,
             FINGERPRINT_HEX_CHARS);
         return -1;
@@ -480,7 +457,7 @@ int baseline_file_begin(const struct baseline *b, const char *path, struct basel
 bool baseline_covers(struct baseline_file *bf, piiscan_type type, const char *fingerprint)
 {
     unsigned char fp[FINGERPRINT_BYTES];
-    if (bf->n == 0 || fingerprint == NULL || !parse_fingerprint(fingerprint, fp))
+    if (bf->n == 0 || fingerprint == NULL || !fingerprint_parse_hex(fingerprint, fp))
         return false;
     const char *path = bf->v[0].path;
     size_t lo = 0;

@@ -81,6 +81,9 @@ void site_key_wipe(struct site_key *k);
  *  it is left in its canonical form), in which case it has no fingerprint. */
 int fingerprint_hex(const struct site_key *k, piiscan_type type, const char *text, size_t len,
                     char out[FINGERPRINT_HEX_CHARS + 1]);
+/** hex.c: the bytes of a fingerprint written as FINGERPRINT_HEX_CHARS hex digits (either
+ *  case), as reports and config files carry it; false when hex is not one. */
+bool fingerprint_parse_hex(const char *hex, unsigned char out[PIISCAN_FINGERPRINT_BYTES]);
 
 /* ------------------------------------------------------------------------------------------ */
 /* cmd_state.c (the state file itself: state.h; the progress line: progress.h)               */

@@ -78,41 +78,17 @@ int parse_encoding(const char *arg, piiscan_encoding *out)
     return 0;
 }
 
-/* A byte count with an optional binary suffix: 65536, 64K, 4M, 1G. */
+/* A byte count with an optional binary suffix (65536, 64K, 4M, 1G), as walk_parse_size reads
+ * --max-filesize. */
 int parse_record_bytes(const char *arg, piiscan_options *opt)
 {
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(arg, &end, 10);
-    unsigned shift = 0;
-    bool is_valid = end != arg && errno == 0 && arg[strspn(arg, " \t")] != '-';
-    if (is_valid && *end != '\0') {
-        switch (*end) {
-        case 'k':
-        case 'K':
-            shift = 10;
-            break;
-        case 'm':
-        case 'M':
-            shift = 20;
-            break;
-        case 'g':
-        case 'G':
-            shift = 30;
-            break;
-        default:
-            is_valid = false;
-            break;
-        }
-        is_valid = is_valid && end[1] == '\0';
-    }
-    if (!is_valid) {
+    uint64_t n;
+    if (walk_parse_size(arg, &n) != 0) {
         cli_message(NULL, "--max-record-bytes: '%s' is not a size in bytes", arg);
         return -1;
     }
     /* The library keeps offsets in a record as 32-bit numbers: it refuses more than 1G. */
-    if (n > (SIZE_MAX >> shift) ||
-        piiscan_options_set_max_record_bytes(opt, (size_t)(n << shift)) != PIISCAN_OK) {
+    if (n > SIZE_MAX || piiscan_options_set_max_record_bytes(opt, (size_t)n) != PIISCAN_OK) {
         cli_message(NULL, "--max-record-bytes: '%s' is out of range (4096 bytes to 1G)", arg);
         return -1;
     }
