@@ -332,10 +332,12 @@ static void describe_error(const piiscan_error *e, int rc, char *buf, size_t siz
     snprintf(buf, size, "%s%s", text, line);
 }
 
+/* Every file the walk found ends here, so that the progress line counts it done. */
 static void end_job(struct worker *wk, enum file_status status, const char *reason)
 {
     wk->fs.status = status;
     wk->fs.reason = reason;
+    progress_file_done(wk->s->progress, wk->fs.bytes);
     job_end(wk->job, &wk->fs);
     wk->job = NULL;
 }
@@ -382,17 +384,14 @@ static void run_job(void *user, void *ctx, struct job *job)
     }
     struct state_file sf;
     bool has_sf = false;
-    uint64_t bytes = 0;
     if (!is_stdin && s->state != NULL) {
         /* On a state error the file is scanned all the same; the error is said once. */
         state_file_check(s->state, path, fd, &sf);
         has_sf = true;
-        bytes = (uint64_t)sf.sb.st_size;
         if (sf.is_unchanged) {
             wk->fs = sf.summary;
             state_file_record(s->state, path, &sf, fd, &wk->fs); /* seen in this sweep */
             close(fd);
-            progress_file_done(s->progress, bytes);
             end_job(wk, FILE_UNCHANGED, NULL);
             return;
         }
@@ -442,7 +441,6 @@ static void run_job(void *user, void *ctx, struct job *job)
     }
     if (!is_stdin)
         close(fd);
-    progress_file_done(s->progress, has_sf ? bytes : wk->fs.bytes);
     end_job(wk, wk->fs.status, wk->fs.reason);
 }
 
@@ -511,18 +509,15 @@ static int report_unscanned(struct scan *s, const char *path, enum file_status s
 static int on_walk_file(void *user, const char *path, bool is_named)
 {
     struct scan *s = user;
-    /* The report of an earlier run, which this one replaces, is not personal data to find. */
+    bool is_stdin = is_named && strcmp(path, "-") == 0;
     struct stat sb;
-    if (s->has_report_sb && stat(path, &sb) == 0 && sb.st_dev == s->report_sb.st_dev &&
+    bool has_sb = !is_stdin && (s->has_report_sb || s->progress != NULL) && stat(path, &sb) == 0;
+    /* The report of an earlier run, which this one replaces, is not personal data to find. */
+    if (has_sb && s->has_report_sb && sb.st_dev == s->report_sb.st_dev &&
         sb.st_ino == s->report_sb.st_ino)
         return report_unscanned(s, path, FILE_SKIPPED, "the report being written (-o)");
-    if (s->progress != NULL) {
-        bool is_stdin = is_named && strcmp(path, "-") == 0;
-        if (!is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-            progress_file_found(s->progress, (uint64_t)sb.st_size);
-        else
-            progress_file_found(s->progress, 0);
-    }
+    if (s->progress != NULL)
+        progress_file_found(s->progress, has_sb && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0);
     return workers_submit(s->workers, path, is_named, s->root) != 0 ? -1 : 0;
 }
 

@@ -367,8 +367,9 @@ int job_finding(struct job *job, const struct output_finding *of)
             workers_stop(w, ENOMEM);
             return -1;
         }
+        /* A stop is noticed at the next block: at most 64 KiB of report later. */
         if (job->bytes_len < REPORT_BLOCK_BYTES)
-            return w->stop_errno != 0 ? -1 : 0; /* a racy read: only an early exit */
+            return 0;
         pthread_mutex_lock(&w->lock);
         own_report_settle(job);
         int rc = w->stop_errno != 0 ? -1 : 0;
