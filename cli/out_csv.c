@@ -2,7 +2,7 @@
 /*
  * out_csv.c - CSV for spreadsheets (RFC 4180, see csv_writer.c): a header row, then one row
  * per finding:
- *   path,type,line,field,sheet,cell,start,end,confidence,detector,masked[,value]
+ *   path,type,line,field,sheet,cell,start,end,confidence,detector,masked[,value][,fingerprint]
  * (line and field empty in workbooks, sheet and cell empty elsewhere; value only with
  * --show-values). With --summary, one row per file met, skipped and failed ones included:
  *   path,status,encoding,format,bytes,records,findings,rows,<one count per type>,
@@ -86,6 +86,8 @@ static int csv_begin(struct output *out)
         put_header(cs, finding_columns, sizeof finding_columns / sizeof finding_columns[0]);
         if (out->is_showing_values)
             put_text(cs, "value");
+        if (out->has_fingerprints)
+            put_text(cs, "fingerprint");
     }
     csv_end_row(&cs->w);
     return 0;
@@ -128,6 +130,8 @@ static void csv_finding(struct output *out, const struct output_finding *of)
         else if (of->value == NULL)
             csv_put_empty(w);
     }
+    if (out->has_fingerprints)
+        put_text(cs, of->fingerprint != NULL ? of->fingerprint : "");
     csv_end_row(w);
 }
 

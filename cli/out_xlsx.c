@@ -5,7 +5,8 @@
  *              with personal data, findings, one count per type, invalid byte sequences,
  *              suppressed, reason), then, after an empty row, the totals
  *   Findings   one row per finding (path, sheet, cell, line, field, type, masked value,
- *              confidence, detector, and the value only with --show-values)
+ *              confidence, detector, the value only with --show-values, the fingerprint
+ *              with --fingerprints)
  * Each sheet has a bold header row, frozen, with an autofilter over its rows, and columns as
  * wide as their widest text, full-width characters counting two (width.c). With --summary
  * there is no Findings sheet.
@@ -295,10 +296,13 @@ static int xlsx_begin(struct output *out)
     if (!out->is_summary_only) {
         struct sheet_set *fd = &xs->findings;
         static const char *const value_column[] = {"Value"};
+        static const char *const fingerprint_column[] = {"Fingerprint"};
         fd->title = "Findings";
         set_columns(fd, sizeof finding_columns / sizeof finding_columns[0], finding_columns);
         if (out->is_showing_values)
             set_columns(fd, 1, value_column);
+        if (out->has_fingerprints)
+            set_columns(fd, 1, fingerprint_column);
         if (sheet_for_row(xs, fd) == NULL)
             goto fail;
     }
@@ -346,6 +350,8 @@ static void xlsx_finding(struct output *out, const struct output_finding *of)
     put_text(xs, set, ws, 8, of->detector != NULL ? of->detector : "");
     if (of->value != NULL)
         put_string(xs, set, ws, FINDING_VALUE_COLUMN, of->value, of->value_len, NULL);
+    if (of->fingerprint != NULL)
+        put_text(xs, set, ws, FINDING_VALUE_COLUMN + out->is_showing_values, of->fingerprint);
     end_row(set);
 }
 
