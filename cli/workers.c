@@ -25,6 +25,7 @@
  * findings a MB, ~10 MB of JSON Lines: 16 MiB keeps a sweep of such files parallel. */
 #define KEPT_BYTES_LIMIT      (16u << 20)
 #define KEPT_BYTES_PER_WORKER (24u << 20)
+#define KEPT_BYTES_MAX        (256u << 20)
 /* A job that writes its own report hands it to the real one in blocks this large. */
 #define REPORT_BLOCK_BYTES (64u << 10)
 #define SPARE_BUFFERS      8
@@ -505,6 +506,8 @@ int workers_new(unsigned threads, const struct workers_ops *ops, void *user,
     w->out = out;
     w->max_unreported = (size_t)threads * UNREPORTED_PER_WORKER;
     w->kept_budget = (size_t)threads * KEPT_BYTES_PER_WORKER;
+    if (w->kept_budget > KEPT_BYTES_MAX)
+        w->kept_budget = KEPT_BYTES_MAX; /* many cores need not mean much memory */
     /* One worker is always the head and writes straight through; on a terminal each finding
      * shows as it is found. */
     w->is_formatting_in_jobs =
