@@ -32,6 +32,9 @@ typedef int (*command_fn)(int argc, char **argv);
 
 /** "piiscan: PATH: message" on stderr; without the PATH part when path is NULL. */
 void cli_message(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** A command's --help: its usage and help texts on standard output; the exit status (2 when
+ *  they could not be written). */
+int print_help(const char *usage, const char *help);
 
 /* ------------------------------------------------------------------------------------------ */
 /* cmd_scan.c                                                                                 */

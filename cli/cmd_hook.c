@@ -325,9 +325,7 @@ static int parse_flags(int argc, char **argv, bool *is_forced)
             *is_forced = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            fputs(help_text, stdout);
-            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+            return print_help(usage_text, help_text);
         default: /* getopt_long has said what is wrong */
             return usage_error();
         }

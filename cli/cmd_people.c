@@ -880,9 +880,7 @@ int cmd_people(int argc, char **argv)
             p.is_verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            fputs(help_text, stdout);
-            status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+            status = print_help(usage_text, help_text);
             goto done;
         default:
             status = usage_error();

@@ -825,9 +825,7 @@ int cmd_redact(int argc, char **argv)
             r.is_verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            fputs(help_text, stdout);
-            status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+            status = print_help(usage_text, help_text);
             goto done;
         default: /* getopt_long has said what is wrong */
             status = usage_error();

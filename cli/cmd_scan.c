@@ -815,9 +815,7 @@ int cmd_scan(int argc, char **argv)
             s.is_verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            fputs(help_text, stdout);
-            status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+            status = print_help(usage_text, help_text);
             goto done;
         default: /* getopt_long has said what is wrong */
             status = usage_error();

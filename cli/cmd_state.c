@@ -383,9 +383,7 @@ int cmd_state(int argc, char **argv)
             r.selection = SELECT_ALL;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            fputs(help_text, stdout);
-            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+            return print_help(usage_text, help_text);
         default:
             return usage_error();
         }

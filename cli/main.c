@@ -157,3 +157,10 @@ int main(int argc, char **argv)
         return unknown_command(argv[optind]);
     return run_command(cmd, argc - optind, argv + optind);
 }
+
+int print_help(const char *usage, const char *help)
+{
+    fputs(usage, stdout);
+    fputs(help, stdout);
+    return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_TROUBLE;
+}

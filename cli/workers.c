@@ -342,13 +342,19 @@ static void own_report_open(struct job *job)
     job->has_own_report = true;
 }
 
+/* Counts in w->kept_total what the job's own report holds now. With the lock held. */
+static void count_own_report(struct job *job)
+{
+    job->w->kept_total += job->bytes_len - job->counted;
+    job->counted = job->bytes_len;
+}
+
 /* After a finding of a job with its own report: hands its bytes over when it is the head and
  * has a block, or waits for its turn when it keeps too much. With the lock held. */
 static void own_report_settle(struct job *job)
 {
     struct workers *w = job->w;
-    w->kept_total += job->bytes_len - job->counted;
-    job->counted = job->bytes_len;
+    count_own_report(job);
     if (must_wait(w, job, job->bytes_len)) {
         while (job != w->unreported_head && w->stop_errno == 0)
             pthread_cond_wait(&w->head_moved, &w->lock);
@@ -428,10 +434,8 @@ void job_end(struct job *job, const struct file_summary *fs)
             workers_stop(w, ENOMEM);
     }
     pthread_mutex_lock(&w->lock);
-    if (job->has_own_report) {
-        w->kept_total += job->bytes_len - job->counted;
-        job->counted = job->bytes_len;
-    }
+    if (job->has_own_report)
+        count_own_report(job);
     job->is_done = true;
     if (job == w->unreported_head)
         report_done_jobs(w);
