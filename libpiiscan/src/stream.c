@@ -26,6 +26,9 @@
 #include "internal.h"
 
 #define READ_CHUNK_BYTES (256u << 10)
+/* Longest unit context (the field and the one before it) remembered for the next record: a
+ * repeated customer column is short; a long note seldom repeats and would only cost copies. */
+#define MEMO_MAX_KEY_BYTES 512
 
 /* A candidate of the record being scanned, held until the record is complete (score.c's
  * record-level evidence). start and end are window offsets for a CSV/TSV/text record, offsets
@@ -46,6 +49,20 @@ struct place {
     size_t at;
     uint64_t line;
     uint32_t column;
+};
+
+/* What one column's unit of the record before gave. An export with a row per ordered item
+ * repeats the order's customer columns on every row of the order (a third of the rows of a
+ * shop's export), and detection depends on nothing but the unit's text, its column's meaning
+ * and its context (the field before it): a unit whose context bytes, cut at the same place,
+ * and meaning are those remembered has the remembered candidates, without detecting again. */
+struct unit_memo {
+    char *key; /* MEMO_MAX_KEY_BYTES: window bytes from the context's start to the unit's end */
+    size_t key_len;
+    size_t unit_at; /* where the unit starts in key: equal bytes cut elsewhere are not equal */
+    uint8_t column;
+    bool is_valid;
+    pii_candidates found; /* offsets in the unit, as detect_unit() leaves them */
 };
 
 /* A field that holds one part of a value split over several columns. */
@@ -99,6 +116,8 @@ struct piiscan_stream {
     uint8_t *parts;   /* the number that ends each header cell (電話番号1 -> 1), 0 for none */
     struct split_part *split;        /* per field (workbook: per column) of the current record */
     struct column_text *column_text; /* per column: the record's text, for split values */
+    struct unit_memo *memo;          /* per field of a CSV/TSV record, up to PII_MAX_COLUMNS */
+    size_t memo_len;                 /* entries allocated */
     size_t ncolumns;
     bool is_header_found;
     size_t first_record_fields;
@@ -211,6 +230,11 @@ void piiscan_stream_free(piiscan_stream *st)
     free(st->parts);
     free(st->split);
     free(st->column_text);
+    for (size_t i = 0; i < st->memo_len; i++) {
+        free(st->memo[i].key);
+        pii_candidates_free(&st->memo[i].found);
+    }
+    free(st->memo);
     free(st->read_buf);
     free(st->near);
     free(st->package);
@@ -262,6 +286,8 @@ int piiscan_stream_begin(piiscan_stream *st, const piiscan_source *src)
     st->is_header_found = false;
     st->ncolumns = 0;
     st->first_record_fields = 0;
+    for (size_t i = 0; i < st->memo_len; i++)
+        st->memo[i].is_valid = false;
     st->sheet = NULL;
     free(st->package); /* up to PII_PACKAGE_FEED_MAX_BYTES: not kept between inputs */
     st->package = NULL;
@@ -593,6 +619,71 @@ static int scan_unit(piiscan_stream *st, const pii_field *f, uint32_t field, enu
     return rc;
 }
 
+/* The memo of field `i` (< PII_MAX_COLUMNS), the table grown to hold it; NULL without memory. */
+static struct unit_memo *memo_of(piiscan_stream *st, size_t i)
+{
+    if (i >= st->memo_len) {
+        size_t len = st->memo_len == 0 ? 32 : st->memo_len;
+        while (len <= i)
+            len *= 2;
+        if (len > PII_MAX_COLUMNS)
+            len = PII_MAX_COLUMNS;
+        struct unit_memo *v = realloc(st->memo, len * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        memset(v + st->memo_len, 0, (len - st->memo_len) * sizeof *v);
+        st->memo = v;
+        st->memo_len = len;
+    }
+    return &st->memo[i];
+}
+
+/* scan_unit() for field i of a CSV/TSV record, whose context starts at window byte `near`:
+ * the candidates of the same column of the record before when the unit repeats it. A unit
+ * detected anew leaves its candidates in the memo by swapping buffers, not by copying. */
+static int scan_field_unit(piiscan_stream *st, const pii_record *rec, size_t i, size_t near,
+                           enum pii_column column, pii_context *ctx)
+{
+    const pii_field *f = &rec->fields[i];
+    uint32_t field = (uint32_t)(i + 1);
+    if (i >= PII_MAX_COLUMNS)
+        return scan_unit(st, f, field, column, ctx);
+    struct unit_memo *m = memo_of(st, i);
+    if (m == NULL)
+        return fail(st, PIISCAN_ERR_NOMEM);
+    const char *key = st->window.data + near;
+    size_t key_len = f->end - near;
+    size_t unit_at = f->start - near;
+    bool is_repeat = m->is_valid && m->key_len == key_len && m->unit_at == unit_at &&
+                     m->column == column && memcmp(m->key, key, key_len) == 0;
+    if (!is_repeat) {
+        int rc = detect_unit(st, st->window.data + f->start, f->end - f->start,
+                             st->window.len - f->start, field, column, ctx);
+        if (rc != PIISCAN_OK)
+            return rc;
+        pii_candidates found = m->found;
+        m->found = st->candidates;
+        st->candidates = found;
+        m->is_valid = false;
+        if (key_len <= MEMO_MAX_KEY_BYTES) {
+            if (m->key == NULL && (m->key = malloc(MEMO_MAX_KEY_BYTES)) == NULL)
+                return fail(st, PIISCAN_ERR_NOMEM);
+            memcpy(m->key, key, key_len);
+            m->key_len = key_len;
+            m->unit_at = unit_at;
+            m->column = (uint8_t)column;
+            m->is_valid = true;
+        }
+    }
+    for (size_t k = 0; k < m->found.len; k++) {
+        const pii_candidate *c = &m->found.v[k];
+        int rc = hold(st, c, f->start + c->start, f->start + c->end, field, 0);
+        if (rc != PIISCAN_OK)
+            return rc;
+    }
+    return PIISCAN_OK;
+}
+
 /* Whether record `rec` holds the allow marker, so that none of its findings is reported: a
  * CSV/TSV record whole, since a row is one person's and a marker in its note field is meant
  * for the row, whichever physical line of a quoted field it is on. A text line too long to
@@ -812,7 +903,8 @@ static int scan_fields(piiscan_stream *st, const pii_record *rec, bool has_colum
             .record_len = rec->fields[i].end - near,
             .scratch = &st->context_scratch,
         };
-        int rc = scan_unit(st, &rec->fields[i], is_delimited ? (uint32_t)(i + 1) : 0, column, &ctx);
+        int rc = is_delimited ? scan_field_unit(st, rec, i, near, column, &ctx)
+                              : scan_unit(st, &rec->fields[i], 0, column, &ctx);
         if (rc != PIISCAN_OK)
             return rc;
     }
