@@ -7,7 +7,8 @@
  * slow and too brittle, so the scanner asks iconv once for every possible sequence and keeps
  * the answers in tables. Decoding is then a table look-up, and ASCII, which is most of any
  * export, is copied in runs. Runs of kanji and kana, most of the rest, take a second table
- * that holds their UTF-8 bytes ready to store; everything else takes the general decoder.
+ * that holds their UTF-8 bytes ready to store (in UTF-8 they are copied, in UTF-16 written
+ * directly); everything else takes the general decoder, one character at a time.
  * Invariant: the output is the same for any chunking of the input; invalid sequences become
  * U+FFFD and are counted, never fatal. Not handled: UTF-32, ISO-2022-JP.
  */
@@ -466,6 +467,67 @@ static size_t copy_pairs(const struct pair_table *pt, const unsigned char *s, si
     return i;
 }
 
+/* Copies the run of valid UTF-8 characters of three bytes (kanji and kana) at the start of
+ * s[0..n) to data, each byte's map entry the offset from + its character's first byte;
+ * returns its length, 0 when s does not start with one. The bounds on the second byte are
+ * decode_utf8's (no overlong form, no surrogate), so the bytes are copied as they are. */
+static size_t copy_utf8(const unsigned char *s, size_t n, char *data, uint32_t *map, uint32_t from)
+{
+    size_t i = 0;
+    while (i + 2 < n) {
+        unsigned b = s[i];
+        unsigned c1 = s[i + 1];
+        if ((b & 0xF0) != 0xE0 || (c1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+            break;
+        if ((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 > 0x9F))
+            break;
+        memcpy(data + i, s + i, 3);
+#if defined(PII_DECODE_SSE2)
+        _mm_storeu_si128((__m128i *)(void *)(map + i), _mm_set1_epi32((int)(from + i)));
+#else
+        map[i] = map[i + 1] = map[i + 2] = from + (uint32_t)i;
+#endif
+        i += 3;
+    }
+    return i;
+}
+
+/* Decodes the run of UTF-16 units outside the surrogates at the start of s[0..n) into data
+ * and map, as copy_pairs does; a surrogate, paired or not, ends the run and is left to the
+ * general decoder. Each unit's 1 to 3 bytes of UTF-8 are written as decode_utf16 and
+ * pii_utf8_put would write them. */
+static size_t copy_utf16(const unsigned char *s, size_t n, bool is_be, char *data, uint32_t *map,
+                         uint32_t from, size_t *out_len)
+{
+    size_t i = 0;
+    size_t len = 0;
+    while (i + 1 < n) {
+        uint32_t u = is_be ? (uint32_t)s[i] << 8 | s[i + 1] : (uint32_t)s[i + 1] << 8 | s[i];
+        if (u >= 0xD800 && u <= 0xDFFF)
+            break;
+#if defined(PII_DECODE_SSE2)
+        _mm_storeu_si128((__m128i *)(void *)(map + len), _mm_set1_epi32((int)(from + i)));
+#else
+        map[len] = map[len + 1] = map[len + 2] = from + (uint32_t)i;
+#endif
+        if (u < 0x80) {
+            data[len++] = (char)u;
+        } else if (u < 0x800) {
+            data[len] = (char)(0xC0 | u >> 6);
+            data[len + 1] = (char)(0x80 | (u & 0x3F));
+            len += 2;
+        } else {
+            data[len] = (char)(0xE0 | u >> 12);
+            data[len + 1] = (char)(0x80 | (u >> 6 & 0x3F));
+            data[len + 2] = (char)(0x80 | (u & 0x3F));
+            len += 3;
+        }
+        i += 2;
+    }
+    *out_len = len;
+    return i;
+}
+
 /* Decodes the complete characters of s[0..n), the first at map offset `at`, into out, which
  * has room for 3 bytes per input byte. Returns the bytes used: n, or less when s ends inside
  * a character and !is_final. The output and the decoder's fields are held in locals: stores
@@ -495,24 +557,32 @@ static size_t decode_span(pii_decoder *d, const unsigned char *s, size_t n, bool
             i += run;
             continue;
         }
+        /* Runs of the characters that need no general decoding; the test on enc is the same
+         * for every character of the span, so it costs no misprediction. */
+        size_t w = 0;
+        size_t used = 0;
         if (pairs != NULL) {
-            size_t w;
-            size_t used =
-                copy_pairs(pairs, s + i, n - i, data + len, map + len, at + (uint32_t)i, &w);
-            if (used > 0) {
-                len += w;
-                i += used;
-                continue;
-            }
+            used = copy_pairs(pairs, s + i, n - i, data + len, map + len, at + (uint32_t)i, &w);
+        } else if (enc == PIISCAN_ENCODING_UTF8) {
+            used = copy_utf8(s + i, n - i, data + len, map + len, at + (uint32_t)i);
+            w = used;
+        } else if (!is_ascii_compatible) {
+            used = copy_utf16(s + i, n - i, enc == PIISCAN_ENCODING_UTF16BE, data + len, map + len,
+                              at + (uint32_t)i, &w);
         }
-        /* Single bytes, invalid or cut pairs, SS2/SS3, UTF-8 and UTF-16. */
+        if (used > 0) {
+            len += w;
+            i += used;
+            continue;
+        }
+        /* Single bytes, invalid or cut pairs, SS2/SS3, other UTF-8, UTF-16 surrogates. */
         uint32_t cp;
         bool is_invalid;
-        size_t used = pii_decode_char(t, enc, s + i, n - i, is_final, &cp, &is_invalid);
+        used = pii_decode_char(t, enc, s + i, n - i, is_final, &cp, &is_invalid);
         if (used == 0)
             break;
         errors += is_invalid;
-        size_t w = pii_utf8_put(cp, data + len);
+        w = pii_utf8_put(cp, data + len);
         for (size_t k = 0; k < w; k++)
             map[len + k] = at + (uint32_t)i;
         len += w;

@@ -428,6 +428,7 @@ ParameterizedTestParameters(encoding, decoder_gives_what_one_character_at_a_time
         {"EUC-JP", PIISCAN_ENCODING_EUCJP, "EUC-JP-MS"},
         {"UTF-8", PIISCAN_ENCODING_UTF8, "UTF-8"},
         {"UTF-16LE", PIISCAN_ENCODING_UTF16LE, "UTF-16LE"},
+        {"UTF-16BE", PIISCAN_ENCODING_UTF16BE, "UTF-16BE"},
     };
     return cr_make_param_array(struct fast_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -440,8 +441,10 @@ ParameterizedTest(struct fast_case *c, encoding, decoder_gives_what_one_characte
     char *buf = test_iconv(text, text_len, c->charset, &len);
     /* Stray bytes planted every 97 bytes inside the long run of kanji and kana: each shifts
      * the pairs after it by one byte, ends a run, or cuts a pair, as corruption would (0xDC
-     * and 0xD8 make lone surrogates of UTF-16). */
-    static const unsigned char strays[] = {0x80, 0xFF, 0x85, 0x8E, 0x8F, 0x7F, 0xDC, 0xD8, 0xFD};
+     * and 0xD8 make lone surrogates of UTF-16; 0xE0 and 0xED before UTF-8 continuation bytes
+     * make overlong forms and surrogates). */
+    static const unsigned char strays[] = {0x80, 0xFF, 0x85, 0x8E, 0x8F, 0x7F,
+                                           0xDC, 0xD8, 0xE0, 0xED, 0xFD};
     for (size_t at = 50, k = 0; at < 40 * 60; at += 97, k++)
         buf[at] = (char)strays[k % sizeof strays];
 
@@ -459,6 +462,28 @@ ParameterizedTest(struct fast_case *c, encoding, decoder_gives_what_one_characte
     decoded_free(&want);
     free(buf);
     free(text);
+}
+
+Test(encoding, utf8_runs_of_kanji_stop_at_overlong_forms_and_surrogates)
+{
+    /* Between kanji: U+07FF written overlong in three bytes, U+D800 and U+DFFF (surrogates),
+     * then the edges that are valid (U+0800, U+D7FF, U+E000, U+FFFF), a character of four
+     * bytes, and a sequence cut by a kanji. Each invalid form is one U+FFFD per byte that
+     * decode_utf8 rejects, whatever path the kanji around it took. */
+    static const char input[] = "漢字\xE0\x9F\xBF漢\xED\xA0\x80字\xED\xBF\xBF漢"
+                                "\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF字𠮷漢\xE6\x97字";
+    size_t len = sizeof input - 1;
+    struct decoded want = decode_by_character(PIISCAN_ENCODING_UTF8, input, len);
+    cr_assert_eq(want.errors, 10, "three invalid bytes in each of three forms, one cut sequence");
+    struct decoded whole = decode(PIISCAN_ENCODING_UTF8, input, len, 0);
+    expect_same(&want, &whole, "UTF-8", "all at once");
+    for (uint32_t chunk = 1; chunk <= 5; chunk++) {
+        struct decoded chunked = decode(PIISCAN_ENCODING_UTF8, input, len, chunk);
+        expect_same(&want, &chunked, "UTF-8", "in chunks");
+        decoded_free(&chunked);
+    }
+    decoded_free(&whole);
+    decoded_free(&want);
 }
 
 /* Decodes buf in two pushes cut at `cut`, then the final empty one. */
