@@ -358,6 +358,238 @@ ParameterizedTest(struct chunk_case *c, encoding, any_chunking_gives_the_same_te
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* The fast paths (runs of ASCII in blocks, runs of double-byte characters by one look-up)
+ * must give what decoding one character at a time gives, wherever the runs start and end. */
+
+/* What the decoder must give for the whole of buf: pii_decode_char from byte to byte, each
+ * character's bytes mapped to its first byte. */
+static struct decoded decode_by_character(piiscan_encoding enc, const char *buf, size_t len)
+{
+    struct decoded out = {0};
+    cr_assert_eq(pii_text_reserve(&out.text, 4 * len + 4), PIISCAN_OK);
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        bool is_invalid;
+        size_t used = pii_decode_char(tables, enc, s + i, len - i, true, &cp, &is_invalid);
+        cr_assert_gt(used, 0, "a final character always uses a byte");
+        size_t w = pii_utf8_put(cp, out.text.data + out.text.len);
+        for (size_t k = 0; k < w; k++)
+            out.text.map[out.text.len + k] = (uint32_t)i;
+        out.text.len += w;
+        out.errors += is_invalid;
+        i += used;
+    }
+    out.text.map[out.text.len] = (uint32_t)len;
+    out.enc = enc;
+    return out;
+}
+
+/* Kanji and kana in long runs, ASCII runs of every length from 1 to 40 (across the 16-byte
+ * blocks of the ASCII path) between single kanji, and the characters that leave the pair
+ * path: half-width katakana, Greek and signs of two UTF-8 bytes, NEC and IBM extensions. */
+static char *mixed_text(size_t *len)
+{
+    static const char run[] = "東京都千代田区千代田一丁目一番一号やまだたろうヤマダタロウ";
+    static const char odd[] = "ｱｲｳｴｵﾞﾟ α×÷§ ①Ⅹ㈱ 髙﨑 ～－∥";
+    static const char ascii[] = "0123456789abcdefghijklmnopqrstuvwxyz,.-@";
+    size_t cap = 40 * sizeof run + 41 * (sizeof ascii + 4) + sizeof odd + 1;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    size_t n = 0;
+    for (size_t k = 0; k < 40; k++) {
+        memcpy(text + n, run, sizeof run - 1);
+        n += sizeof run - 1;
+    }
+    for (size_t k = 1; k <= 40; k++) {
+        memcpy(text + n, ascii, k);
+        n += k;
+        memcpy(text + n, "山", strlen("山"));
+        n += strlen("山");
+    }
+    memcpy(text + n, odd, sizeof odd - 1);
+    n += sizeof odd - 1;
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
+struct fast_case {
+    char label[12];
+    piiscan_encoding enc;
+    char charset[12];
+};
+
+ParameterizedTestParameters(encoding, decoder_gives_what_one_character_at_a_time_gives)
+{
+    static struct fast_case cases[] = {
+        {"CP932", PIISCAN_ENCODING_CP932, "CP932"},
+        {"EUC-JP", PIISCAN_ENCODING_EUCJP, "EUC-JP-MS"},
+        {"UTF-8", PIISCAN_ENCODING_UTF8, "UTF-8"},
+        {"UTF-16LE", PIISCAN_ENCODING_UTF16LE, "UTF-16LE"},
+        {"UTF-16BE", PIISCAN_ENCODING_UTF16BE, "UTF-16BE"},
+    };
+    return cr_make_param_array(struct fast_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct fast_case *c, encoding, decoder_gives_what_one_character_at_a_time_gives)
+{
+    size_t text_len;
+    char *text = mixed_text(&text_len);
+    size_t len;
+    char *buf = test_iconv(text, text_len, c->charset, &len);
+    /* Stray bytes planted every 97 bytes inside the long run of kanji and kana: each shifts
+     * the pairs after it by one byte, ends a run, or cuts a pair, as corruption would (0xDC
+     * and 0xD8 make lone surrogates of UTF-16; 0xE0 and 0xED before UTF-8 continuation bytes
+     * make overlong forms and surrogates). */
+    static const unsigned char strays[] = {0x80, 0xFF, 0x85, 0x8E, 0x8F, 0x7F,
+                                           0xDC, 0xD8, 0xE0, 0xED, 0xFD};
+    for (size_t at = 50, k = 0; at < 40 * 60; at += 97, k++)
+        buf[at] = (char)strays[k % sizeof strays];
+
+    struct decoded want = decode_by_character(c->enc, buf, len);
+    cr_assert_gt(want.errors, 0, "%s: the planted bytes are invalid", c->label);
+    struct decoded whole = decode(c->enc, buf, len, 0);
+    expect_same(&want, &whole, c->label, "all at once");
+    decoded_free(&whole);
+    static const uint32_t spans[] = {1, 2, 3, 17, 40};
+    for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) {
+        struct decoded chunked = decode(c->enc, buf, len, spans[k]);
+        expect_same(&want, &chunked, c->label, "in chunks");
+        decoded_free(&chunked);
+    }
+    decoded_free(&want);
+    free(buf);
+    free(text);
+}
+
+Test(encoding, utf8_runs_of_kanji_stop_at_overlong_forms_and_surrogates)
+{
+    /* Between kanji: U+07FF written overlong in three bytes, U+D800 and U+DFFF (surrogates),
+     * then the edges that are valid (U+0800, U+D7FF, U+E000, U+FFFF), a character of four
+     * bytes, and a sequence cut by a kanji. Each invalid form is one U+FFFD per byte that
+     * decode_utf8 rejects, whatever path the kanji around it took. */
+    static const char input[] = "漢字\xE0\x9F\xBF漢\xED\xA0\x80字\xED\xBF\xBF漢"
+                                "\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\xEF\xBF\xBF字𠮷漢\xE6\x97字";
+    size_t len = sizeof input - 1;
+    struct decoded want = decode_by_character(PIISCAN_ENCODING_UTF8, input, len);
+    cr_assert_eq(want.errors, 10, "three invalid bytes in each of three forms, one cut sequence");
+    struct decoded whole = decode(PIISCAN_ENCODING_UTF8, input, len, 0);
+    expect_same(&want, &whole, "UTF-8", "all at once");
+    for (uint32_t chunk = 1; chunk <= 5; chunk++) {
+        struct decoded chunked = decode(PIISCAN_ENCODING_UTF8, input, len, chunk);
+        expect_same(&want, &chunked, "UTF-8", "in chunks");
+        decoded_free(&chunked);
+    }
+    decoded_free(&whole);
+    decoded_free(&want);
+}
+
+/* Decodes buf in two pushes cut at `cut`, then the final empty one. */
+static struct decoded decode_cut(piiscan_encoding enc, const char *buf, size_t len, size_t cut)
+{
+    struct decoded out = {0};
+    pii_decoder d;
+    pii_decoder_init(&d, tables);
+    pii_decoder_reset(&d, enc, 0);
+    const unsigned char *s = (const unsigned char *)buf;
+    cr_assert_eq(pii_decoder_push(&d, s, cut, false, &out.text), PIISCAN_OK);
+    cr_assert_eq(pii_decoder_push(&d, s + cut, len - cut, false, &out.text), PIISCAN_OK);
+    cr_assert_eq(pii_decoder_push(&d, NULL, 0, true, &out.text), PIISCAN_OK);
+    out.enc = d.enc;
+    out.errors = d.errors;
+    pii_decoder_free(&d);
+    return out;
+}
+
+ParameterizedTestParameters(encoding, long_double_byte_run_cut_anywhere_gives_the_same_text_and_map)
+{
+    static struct fast_case cases[] = {
+        {"CP932", PIISCAN_ENCODING_CP932, "CP932"},
+        {"EUC-JP", PIISCAN_ENCODING_EUCJP, "EUC-JP-MS"},
+    };
+    return cr_make_param_array(struct fast_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct fast_case *c, encoding,
+                  long_double_byte_run_cut_anywhere_gives_the_same_text_and_map)
+{
+    /* 150 characters without a break, an unassigned pair in the middle (JIS row 9 is empty in
+     * both encodings), between ASCII. */
+    static const char utf8[] = "id,"
+                               "山田太郎やまだたろうヤマダタロウ東京都千代田区千代田一丁目"
+                               "山田花子やまだはなこヤマダハナコ大阪府大阪市北区梅田三丁目"
+                               "佐藤一郎さとういちろうサトウイチロウ神奈川県横浜市西区みなとみらい"
+                               "鈴木次郎すずきじろうスズキジロウ愛知県名古屋市中村区名駅一丁目"
+                               "高橋三郎たかはしさぶろうタカハシサブロウ福岡県福岡市博多区博多駅前"
+                               ",end\n";
+    size_t len;
+    char *buf = test_iconv(utf8, strlen(utf8), c->charset, &len);
+    size_t mid = 3 + 2 * 75; /* the 76th character: both encodings use two bytes for each */
+    buf[mid] = c->enc == PIISCAN_ENCODING_CP932 ? (char)0x85 : (char)0xA9;
+    buf[mid + 1] = c->enc == PIISCAN_ENCODING_CP932 ? (char)0x9F : (char)0xA1;
+
+    struct decoded whole = decode(c->enc, buf, len, 0);
+    struct decoded want = decode_by_character(c->enc, buf, len);
+    expect_same(&want, &whole, c->label, "all at once");
+    cr_assert_eq(whole.errors, 1, "%s: the one unassigned pair is the one error", c->label);
+    for (size_t cut = 0; cut <= len; cut++) {
+        struct decoded two = decode_cut(c->enc, buf, len, cut);
+        char how[32];
+        snprintf(how, sizeof how, "cut at byte %zu", cut);
+        expect_same(&whole, &two, c->label, how);
+        decoded_free(&two);
+    }
+    decoded_free(&want);
+    decoded_free(&whole);
+    free(buf);
+}
+
+ParameterizedTestParameters(encoding, every_byte_pair_decodes_as_the_one_character_decoder_says)
+{
+    static struct fast_case cases[] = {
+        {"CP932", PIISCAN_ENCODING_CP932, "CP932"},
+        {"EUC-JP", PIISCAN_ENCODING_EUCJP, "EUC-JP-MS"},
+    };
+    return cr_make_param_array(struct fast_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct fast_case *c, encoding,
+                  every_byte_pair_decodes_as_the_one_character_decoder_says)
+{
+    /* Each of the 65536 pairs, then an ASCII byte, then a kana that a broken pair might eat:
+     * the look-up table of the pair path must accept exactly the pairs that the general
+     * decoder does. */
+    size_t tail_len;
+    char *tail = test_iconv("xア", strlen("xア"), c->charset, &tail_len);
+    char buf[8];
+    cr_assert_leq(2 + tail_len, sizeof buf);
+    memcpy(buf + 2, tail, tail_len);
+    size_t len = 2 + tail_len;
+    size_t fast = 0;
+    for (unsigned b = 0; b < 256; b++) {
+        for (unsigned t = 0; t < 256; t++) {
+            buf[0] = (char)b;
+            buf[1] = (char)t;
+            struct decoded want = decode_by_character(c->enc, buf, len);
+            struct decoded got = decode(c->enc, buf, len, 0);
+            char how[24];
+            snprintf(how, sizeof how, "pair %02X %02X", b, t);
+            expect_same(&want, &got, c->label, how);
+            /* a pair that made three UTF-8 bytes, 'x' coming from byte 2 */
+            fast += want.errors == 0 && want.text.map[2] == 0 && want.text.map[3] == 2;
+            decoded_free(&got);
+            decoded_free(&want);
+        }
+    }
+    /* JIS X 0208 alone has 6879 characters of three UTF-8 bytes, all pairs. */
+    cr_assert_gt(fast, 6800, "%s: the pairs of kanji and kana were among them (%zu)", c->label,
+                 fast);
+    free(tail);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 Test(encoding, odd_utf16_tail_split_across_pushes_ends_as_one_invalid_unit)
 {
