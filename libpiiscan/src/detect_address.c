@@ -554,10 +554,10 @@ static int address_scan(const void *state, pcre2_match_data *md, const pii_unit 
     case PII_COL_BUILDING: {
         size_t s = 0;
         size_t e = u->len;
-        while (s < e && (u->text[s] == ' ' || u->text[s] == '\t'))
+        while (s < e && pii_is_blank(u->text[s]))
             s++;
         s = skip_postal(u, s);
-        while (e > s && (u->text[e - 1] == ' ' || u->text[e - 1] == '\t'))
+        while (e > s && pii_is_blank(u->text[e - 1]))
             e--;
         if (e > s && has_letter_or_digit(u->text + s, e - s) &&
             memchr(u->text + s, '@', e - s) == NULL && !pii_trie_is_redacted(u->text, s, e) &&

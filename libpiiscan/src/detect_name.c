@@ -495,9 +495,9 @@ static void trim_field(const pii_unit *u, size_t *start, size_t *end)
 {
     size_t s = 0;
     size_t e = u->len;
-    while (s < e && (u->text[s] == ' ' || u->text[s] == '\t'))
+    while (s < e && pii_is_blank(u->text[s]))
         s++;
-    while (e > s && (u->text[e - 1] == ' ' || u->text[e - 1] == '\t'))
+    while (e > s && pii_is_blank(u->text[e - 1]))
         e--;
     /* An honorific at the very end: find one that starts after s and ends at e. */
     for (size_t k = e; k > s + 1;) {

@@ -401,6 +401,13 @@ extern const size_t pii_trie_reading_count;
 extern const char pii_trie_readings[]; /* NUL-terminated comma-separated katakana lists */
 extern const size_t pii_trie_readings_size;
 
+/** Space, tab and the line ends: what a column's claim on a whole field leaves out at its
+ *  ends (a quoted field may end with the line end of a value typed on two lines). */
+static inline bool pii_is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /** pii_utf8_get with fast paths for ASCII and well-formed three-byte characters (kana and
  *  kanji), which are nearly all of the text the dictionary detectors walk. n >= 1. */
 static inline size_t pii_utf8_fast(const char *s, size_t n, uint32_t *cp)

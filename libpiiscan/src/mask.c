@@ -438,6 +438,10 @@ int pii_mask_span(const pii_masker *m, piiscan_mask mask, piiscan_type type, pii
             break; /* nothing of a name is anonymous */
         }
     }
+    /* A line end inside a value (an address typed on two lines, in a quoted CSV field or a
+     * cell) is the file's structure, not the value's: masking it would join the lines. */
+    for (size_t i = 0; i < chars->len; i++)
+        keep[i] = keep[i] || (!chars->v[i].is_invalid && pii_is_line_end(chars->v[i].cp));
     int rc = PIISCAN_OK;
     size_t start = out->len;
     bool is_lead = true;

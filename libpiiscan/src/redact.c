@@ -574,7 +574,15 @@ int pii_redact_replacement(piiscan_redactor *rd, piiscan_type type, piiscan_enco
         return rc;
     char token[PII_TOKEN_MAX_CHARS];
     size_t k = pii_token_text(rd->key, type, rd->value.data, rd->value.len, token);
-    return pii_ascii_encode(enc, token, k, out);
+    rc = pii_ascii_encode(enc, token, k, out);
+    /* The value's line ends follow its token, so that the lines of the file stay as they
+     * were (see pii_mask_span). */
+    for (size_t i = 0; i < rd->chars.len && rc == PIISCAN_OK; i++) {
+        const pii_char *c = &rd->chars.v[i];
+        if (!c->is_invalid && pii_is_line_end(c->cp))
+            rc = pii_ascii_encode(enc, c->cp == '\r' ? "\r" : "\n", 1, out);
+    }
+    return rc;
 }
 
 /* The replacement of one span, whose original bytes are rd->span, appended to rd->out. */

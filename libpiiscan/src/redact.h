@@ -50,6 +50,11 @@ void pii_chars_free(pii_chars *chars);
  *  signs JIS X 0208 holds). This is the rule of Japanese fixed-width layouts: the characters
  *  that take two bytes in CP932, and East Asian Wide and Fullwidth in Unicode. */
 bool pii_is_wide(uint32_t cp);
+/** CR and LF: what ends a line for the readers, and is kept inside a replaced span. */
+static inline bool pii_is_line_end(uint32_t cp)
+{
+    return cp == '\r' || cp == '\n';
+}
 
 /** Checks one mask character (NUL-terminated UTF-8) for its slot, narrow or wide, as
  *  piiscan_redact_options_set_mask_chars() documents; sets *err. */
