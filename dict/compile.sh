@@ -13,13 +13,9 @@
 
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 DICTDIR > dict_data.c" >&2
-    exit 2
-fi
-dir=$1
 # shellcheck source=dict/tables.sh
 . "$(dirname "$0")/tables.sh"
+dict_args "DICTDIR > dict_data.c" "$@"
 dict_require "$dir" postal_all.tsv areacode.tsv column_header.tsv keyword.tsv prefecture.tsv
 
 # shellcheck disable=SC2016 # the awk program is meant to be quoted

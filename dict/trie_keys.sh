@@ -20,13 +20,9 @@
 
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 DICTDIR" >&2
-    exit 2
-fi
-dir=$1
 # shellcheck source=dict/tables.sh
 . "$(dirname "$0")/tables.sh"
+dict_args "DICTDIR" "$@"
 dict_require "$dir" person_naist.tsv person_unidic.tsv name_rank_juman.tsv prefecture.tsv \
     municipality.tsv postal_all.tsv name_context.tsv address_context.tsv
 
