@@ -44,32 +44,10 @@ see bench/README.md.
 EOF
 }
 
-while [ $# -gt 0 ]; do
-    case $1 in
-    -h | --help)
-        usage
-        exit 0
-        ;;
-    --no-mecab)
-        ACCURACY_MECAB=0
-        shift
-        ;;
-    --dir | --seed | --records | --examples)
-        [ $# -ge 2 ] || die "$1 needs a value"
-        case $1 in
-        --dir) ACCURACY_DIR=$2 ;;
-        --seed) ACCURACY_SEED=$2 ;;
-        --records) ACCURACY_RECORDS=$2 ;;
-        --examples) ACCURACY_EXAMPLES=$2 ;;
-        esac
-        shift 2
-        ;;
-    *)
-        usage >&2
-        exit 2
-        ;;
-    esac
-done
+# shellcheck source=bench/options.sh
+. "$(dirname "$0")/options.sh"
+bench_options "--no-mecab=ACCURACY_MECAB=0 --dir=ACCURACY_DIR --seed=ACCURACY_SEED \
+    --records=ACCURACY_RECORDS --examples=ACCURACY_EXAMPLES" "$@"
 
 case $ACCURACY_RECORDS in
 '' | *[!0-9]* | 0) die "records per file must be a positive number, not '$ACCURACY_RECORDS'" ;;

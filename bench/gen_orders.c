@@ -624,36 +624,36 @@ static char *put_phone(char *p, const struct phone *ph)
     if (style < 85)
         return put_grouped(p, ph, ' ', ' ');
     if (style < 95) {
-        p = put_wide_str(p, ph->digits, a);
-        p = put_wide(p, '-');
-        p = put_wide_str(p, ph->digits + a, b);
-        p = put_wide(p, '-');
-        return put_wide_str(p, ph->digits + a + b, c);
+        char ascii[16];
+        char *e = put_grouped(ascii, ph, '-', '-');
+        return put_wide_str(p, ascii, (size_t)(e - ascii));
     }
     return put_wide_str(p, ph->digits, a + b + c);
 }
 
-/* The street number after the town: 1-2-3, １－２－３, 1丁目2番3号, 六丁目10番1号, or 1-2. */
+/* 1-2-3: chome, ban and go in ASCII digits. */
+static char *put_dashed_number(char *p, unsigned chome, unsigned ban, unsigned go)
+{
+    p = put_uint(p, chome, 0);
+    p = put_char(p, '-');
+    p = put_uint(p, ban, 0);
+    p = put_char(p, '-');
+    return put_uint(p, go, 0);
+}
+
+/* The street number after the town: 1-2-3, １－２－３, 1丁目2-3, 1丁目2番3号, 六丁目10番1号, or
+ * 1-2. */
 static char *put_street_number(char *p)
 {
     unsigned chome = between(1, 9);
     unsigned ban = between(1, 30);
     unsigned go = between(1, 25);
     unsigned style = below(100);
-    if (style < 50) {
-        p = put_uint(p, chome, 0);
-        p = put_char(p, '-');
-        p = put_uint(p, ban, 0);
-        p = put_char(p, '-');
-        return put_uint(p, go, 0);
-    }
+    if (style < 50)
+        return put_dashed_number(p, chome, ban, go);
     if (style < 65) {
         char ascii[16];
-        char *e = put_uint(ascii, chome, 0);
-        e = put_char(e, '-');
-        e = put_uint(e, ban, 0);
-        e = put_char(e, '-');
-        e = put_uint(e, go, 0);
+        char *e = put_dashed_number(ascii, chome, ban, go);
         return put_wide_str(p, ascii, (size_t)(e - ascii));
     }
     if (style < 75) {
@@ -663,16 +663,8 @@ static char *put_street_number(char *p)
         p = put_char(p, '-');
         return put_uint(p, go, 0);
     }
-    if (style < 90) {
-        p = put_uint(p, chome, 0);
-        p = put(p, "丁目");
-        p = put_uint(p, ban, 0);
-        p = put(p, "番");
-        p = put_uint(p, go, 0);
-        return put(p, "号");
-    }
     if (style < 95) {
-        p = put(p, kanji_digits[chome]);
+        p = style < 90 ? put_uint(p, chome, 0) : put(p, kanji_digits[chome]);
         p = put(p, "丁目");
         p = put_uint(p, ban, 0);
         p = put(p, "番");

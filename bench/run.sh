@@ -46,29 +46,10 @@ RUNSTAT, BENCH_MB, BENCH_RSS_MB, BENCH_DIR, BENCH_RUNS, BENCH_SEED; see bench/RE
 EOF
 }
 
-while [ $# -gt 0 ]; do
-    case $1 in
-    -h | --help)
-        usage
-        exit 0
-        ;;
-    --mb | --rss-mb | --dir | --runs | --seed)
-        [ $# -ge 2 ] || die "$1 needs a value"
-        case $1 in
-        --mb) BENCH_MB=$2 ;;
-        --rss-mb) BENCH_RSS_MB=$2 ;;
-        --dir) BENCH_DIR=$2 ;;
-        --runs) BENCH_RUNS=$2 ;;
-        --seed) BENCH_SEED=$2 ;;
-        esac
-        shift 2
-        ;;
-    *)
-        usage >&2
-        exit 2
-        ;;
-    esac
-done
+# shellcheck source=bench/options.sh
+. "$(dirname "$0")/options.sh"
+bench_options "--mb=BENCH_MB --rss-mb=BENCH_RSS_MB --dir=BENCH_DIR --runs=BENCH_RUNS \
+    --seed=BENCH_SEED" "$@"
 
 is_count() {
     case $1 in

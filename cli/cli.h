@@ -104,14 +104,60 @@ int cmd_hook(int argc, char **argv);
 #include "walk.h"
 
 /* ------------------------------------------------------------------------------------------ */
-/* option_values.c: values of the options scan and redact share                             */
+/* option_values.c: values of the options that several commands share                       */
 
-/** Each parses its option's value into the options (or *out); on a bad value it says why on
- *  standard error, naming the option, and returns -1; else 0. */
-int parse_types(const char *arg, piiscan_options *opt);
-int parse_confidence(const char *arg, piiscan_options *opt);
-int parse_encoding(const char *arg, piiscan_encoding *out);
-int parse_record_bytes(const char *arg, piiscan_options *opt);
+/* The scanner's options, which scan, redact and people take alike. A command adds
+ * SCANNER_TYPES_LONG_OPTION (people has no --types) and SCANNER_LONG_OPTIONS to its long
+ * options, SCANNER_OPTION_CASES to its getopt_long switch (calling scanner_option_parse), and
+ * keeps a zero-initialised struct scanner_option_values. Codes 0x1100 to 0x11ff are theirs
+ * (the walk's are 0x1000 to 0x10ff). */
+enum {
+    SCANNER_OPT_TYPES = 0x1100,
+    SCANNER_OPT_MIN_CONFIDENCE,
+    SCANNER_OPT_ENCODING,
+    SCANNER_OPT_MAX_RECORD_BYTES,
+};
+
+/** The --types entry of a struct option array (getopt_long). */
+#define SCANNER_TYPES_LONG_OPTION                           \
+    {                                                       \
+        "types", required_argument, NULL, SCANNER_OPT_TYPES \
+    }
+
+/** The entries of --min-confidence, --encoding and --max-record-bytes. */
+#define SCANNER_LONG_OPTIONS                                                      \
+    {"min-confidence", required_argument, NULL, SCANNER_OPT_MIN_CONFIDENCE},      \
+        {"encoding", required_argument, NULL, SCANNER_OPT_ENCODING},              \
+    {                                                                             \
+        "max-record-bytes", required_argument, NULL, SCANNER_OPT_MAX_RECORD_BYTES \
+    }
+
+/** The case labels of the scanner's options in a getopt_long switch:
+ *      SCANNER_OPTION_CASES
+ *          rc = scanner_option_parse(&values, opt, c, optarg);
+ *          break;                                                                          */
+#define SCANNER_OPTION_CASES         \
+    case SCANNER_OPT_TYPES:          \
+    case SCANNER_OPT_MIN_CONFIDENCE: \
+    case SCANNER_OPT_ENCODING:       \
+    case SCANNER_OPT_MAX_RECORD_BYTES
+
+/** What the scanner's options were given: the values as written (NULL when not given), for
+ *  what must tell one sweep's settings from another's (scan --state), and the encoding every
+ *  file is read in (PIISCAN_ENCODING_AUTO, the zero, unless --encoding). */
+struct scanner_option_values {
+    const char *types;
+    const char *min_confidence;
+    const char *max_record_bytes;
+    piiscan_encoding encoding;
+};
+
+/** Parses the value `arg` of scanner option `c` (a SCANNER_OPT_*) into opt, or into
+ *  v->encoding, and records it in *v. On a bad value it says why on standard error, naming
+ *  the option, and returns -1; else 0. */
+int scanner_option_parse(struct scanner_option_values *v, piiscan_options *opt, int c,
+                         const char *arg);
+/** The value of -j/--jobs: 1 to 256; else it says why and returns -1. */
 int parse_jobs(const char *arg, unsigned *out);
 
 /* ------------------------------------------------------------------------------------------ */

@@ -80,9 +80,6 @@ enum {
     OPT_FIND_EMAIL,
     OPT_FIND_NAME,
     OPT_KEY_FILE,
-    OPT_MIN_CONFIDENCE,
-    OPT_ENCODING,
-    OPT_MAX_RECORD_BYTES,
     OPT_LIST_RECORDS,
     OPT_STATE,
 };
@@ -93,9 +90,7 @@ static const struct option long_options[] = {
     {"find-email", required_argument, NULL, OPT_FIND_EMAIL},
     {"find-name", required_argument, NULL, OPT_FIND_NAME},
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
-    {"min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
+    SCANNER_LONG_OPTIONS,
     {"list-records", no_argument, NULL, OPT_LIST_RECORDS},
     {"state", required_argument, NULL, OPT_STATE},
     {"quiet", no_argument, NULL, 'q'},
@@ -129,7 +124,7 @@ struct people {
     piiscan_stream *st;
     struct linker *lk;
     struct site_key key;
-    piiscan_encoding encoding;
+    struct scanner_option_values scanner;
     bool is_json;
     bool is_quiet;
     bool is_verbose;
@@ -623,7 +618,7 @@ static int on_file(void *user, const char *path, bool is_named)
         }
         p->nfiles++;
     }
-    const piiscan_source src = {.name = path, .encoding = p->encoding};
+    const piiscan_source src = {.name = path, .encoding = p->scanner.encoding};
     p->path = path;
     int rc = piiscan_stream_scan_fd(p->st, fd, &src);
     record_done(p);
@@ -822,7 +817,7 @@ static int parse_format(const char *arg, bool *is_json)
 
 int cmd_people(int argc, char **argv)
 {
-    struct people p = {.encoding = PIISCAN_ENCODING_AUTO, .out = stdout};
+    struct people p = {.out = stdout};
     piiscan_options *opt = NULL;
     piiscan_scanner *sc = NULL;
     const char *key_file = NULL;
@@ -858,14 +853,8 @@ int cmd_people(int argc, char **argv)
         case OPT_KEY_FILE:
             key_file = optarg;
             break;
-        case OPT_MIN_CONFIDENCE:
-            rc = parse_confidence(optarg, opt);
-            break;
-        case OPT_ENCODING:
-            rc = parse_encoding(optarg, &p.encoding);
-            break;
-        case OPT_MAX_RECORD_BYTES:
-            rc = parse_record_bytes(optarg, opt);
+        SCANNER_OPTION_CASES:
+            rc = scanner_option_parse(&p.scanner, opt, c, optarg);
             break;
         case OPT_STATE:
             state_path = optarg;

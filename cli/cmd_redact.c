@@ -96,10 +96,6 @@ enum {
     OPT_KEY_FILE,
     OPT_MASK_CHAR,
     OPT_MASK_CHAR_WIDE,
-    OPT_TYPES,
-    OPT_MIN_CONFIDENCE,
-    OPT_ENCODING,
-    OPT_MAX_RECORD_BYTES,
     OPT_FORMAT,
 };
 
@@ -112,10 +108,8 @@ static const struct option long_options[] = {
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"mask-char", required_argument, NULL, OPT_MASK_CHAR},
     {"mask-char-wide", required_argument, NULL, OPT_MASK_CHAR_WIDE},
-    {"types", required_argument, NULL, OPT_TYPES},
-    {"min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
+    SCANNER_TYPES_LONG_OPTION,
+    SCANNER_LONG_OPTIONS,
     {"format", required_argument, NULL, OPT_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -137,7 +131,7 @@ struct redact {
     bool is_in_place;
     const char *backup;
     bool is_dry_run;
-    piiscan_encoding encoding;
+    struct scanner_option_values scanner;
     bool is_quiet;
     bool is_verbose;
     struct timespec started;
@@ -500,7 +494,7 @@ static int make_backup(struct redact *r, struct job *j)
 
 static int redact_file(struct redact *r, struct job *j)
 {
-    const piiscan_source src = {.name = j->path, .encoding = r->encoding};
+    const piiscan_source src = {.name = j->path, .encoding = r->scanner.encoding};
     if (piiscan_redactor_scan_fd(r->rd, j->fd, &src) != PIISCAN_OK)
         return file_failed(r, j->path, "%s", redactor_reason(r));
     const piiscan_redact_stats *rs = piiscan_redactor_stats(r->rd);
@@ -566,7 +560,7 @@ static int redact_file(struct redact *r, struct job *j)
 
 static int dry_run(struct redact *r, struct job *j)
 {
-    const piiscan_source src = {.name = j->path, .encoding = r->encoding};
+    const piiscan_source src = {.name = j->path, .encoding = r->scanner.encoding};
     r->path = j->path;
     if (piiscan_stream_scan_fd(r->dry, j->fd, &src) != PIISCAN_OK) {
         if (r->is_out_of_memory)
@@ -753,7 +747,6 @@ int cmd_redact(int argc, char **argv)
     struct redact r = {
         .ops = &output_text,
         .out = {.fp = stdout},
-        .encoding = PIISCAN_ENCODING_AUTO,
         .outdir_fd = -1,
     };
     piiscan_options *opt = NULL;
@@ -794,17 +787,8 @@ int cmd_redact(int argc, char **argv)
         case OPT_MASK_CHAR_WIDE:
             rc = parse_mask_char(optarg, true, ro);
             break;
-        case OPT_TYPES:
-            rc = parse_types(optarg, opt);
-            break;
-        case OPT_MIN_CONFIDENCE:
-            rc = parse_confidence(optarg, opt);
-            break;
-        case OPT_ENCODING:
-            rc = parse_encoding(optarg, &r.encoding);
-            break;
-        case OPT_MAX_RECORD_BYTES:
-            rc = parse_record_bytes(optarg, opt);
+        SCANNER_OPTION_CASES:
+            rc = scanner_option_parse(&r.scanner, opt, c, optarg);
             break;
         case OPT_FORMAT:
             if (strcmp(optarg, "jsonl") == 0) {

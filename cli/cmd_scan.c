@@ -97,10 +97,6 @@ static const char help_text[] =
 
 enum {
     OPT_FORMAT = 256,
-    OPT_TYPES,
-    OPT_MIN_CONFIDENCE,
-    OPT_ENCODING,
-    OPT_MAX_RECORD_BYTES,
     OPT_SHOW_VALUES,
     OPT_SUMMARY,
     OPT_FINGERPRINTS,
@@ -115,10 +111,8 @@ enum {
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
-    {"types", required_argument, NULL, OPT_TYPES},
-    {"min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD_BYTES},
+    SCANNER_TYPES_LONG_OPTION,
+    SCANNER_LONG_OPTIONS,
     {"show-values", no_argument, NULL, OPT_SHOW_VALUES},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"fingerprints", no_argument, NULL, OPT_FINGERPRINTS},
@@ -144,8 +138,8 @@ struct scan {
     const piiscan_scanner *sc;
     const struct output_ops *ops;
     struct output out;
-    piiscan_encoding encoding;
-    unsigned jobs; /* -j */
+    struct scanner_option_values scanner; /* as given: --state tells sweeps apart by them */
+    unsigned jobs;                        /* -j */
     bool is_quiet;
     bool is_verbose;
     bool is_trouble; /* some file could not be scanned */
@@ -162,7 +156,6 @@ struct scan {
     struct stat report_sb;      /* -o FILE as it was at the start, if it existed */
     bool has_report_sb;
     struct progress *progress; /* the progress line; NULL when not shown */
-    const char *rules[4]; /* as given: --types, --min-confidence, --encoding, --max-record-bytes */
 };
 
 #define SPLIT_CACHE_SLOTS 16
@@ -398,7 +391,7 @@ static void run_job(void *user, void *ctx, struct job *job)
     }
     const piiscan_source src = {
         .name = path,
-        .encoding = s->encoding,
+        .encoding = s->scanner.encoding,
         .format = PIISCAN_FORMAT_AUTO,
     };
     if (s->baseline != NULL && baseline_file_begin(s->baseline, path, &wk->in_baseline) != 0) {
@@ -712,9 +705,11 @@ static int begin_state_sweep(struct scan *s, char **paths, int npaths, bool has_
     snprintf(rules, sizeof rules,
              "types=%s;min-confidence=%s;encoding=%s;max-record-bytes=%s;marker=%d;"
              "configs=%s;baseline=%s",
-             s->rules[0] != NULL ? s->rules[0] : "all",
-             s->rules[1] != NULL ? s->rules[1] : "default", piiscan_encoding_name(s->encoding),
-             s->rules[3] != NULL ? s->rules[3] : "default", has_marker, configs, baseline);
+             s->scanner.types != NULL ? s->scanner.types : "all",
+             s->scanner.min_confidence != NULL ? s->scanner.min_confidence : "default",
+             piiscan_encoding_name(s->scanner.encoding),
+             s->scanner.max_record_bytes != NULL ? s->scanner.max_record_bytes : "default",
+             has_marker, configs, baseline);
     return state_sweep_begin(s->state, piiscan_version_string(), rules, paths, (size_t)npaths);
 }
 
@@ -723,7 +718,6 @@ int cmd_scan(int argc, char **argv)
     struct scan s = {
         .ops = &output_text,
         .out = {.fp = stdout},
-        .encoding = PIISCAN_ENCODING_AUTO,
         .jobs = workers_default_count(),
     };
     piiscan_options *opt = NULL;
@@ -752,20 +746,8 @@ int cmd_scan(int argc, char **argv)
         case OPT_FORMAT:
             rc = parse_format(optarg, &s.ops);
             break;
-        case OPT_TYPES:
-            s.rules[0] = optarg;
-            rc = parse_types(optarg, opt);
-            break;
-        case OPT_MIN_CONFIDENCE:
-            s.rules[1] = optarg;
-            rc = parse_confidence(optarg, opt);
-            break;
-        case OPT_ENCODING:
-            rc = parse_encoding(optarg, &s.encoding);
-            break;
-        case OPT_MAX_RECORD_BYTES:
-            s.rules[3] = optarg;
-            rc = parse_record_bytes(optarg, opt);
+        SCANNER_OPTION_CASES:
+            rc = scanner_option_parse(&s.scanner, opt, c, optarg);
             break;
         case OPT_SHOW_VALUES:
             s.out.is_showing_values = true;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * option_values.c - the values of the options that scan and redact share (--types,
- * --min-confidence, --encoding, --max-record-bytes): parsed once, with the same messages.
+ * option_values.c - the values of the options that several commands share: the scanner's
+ * (--types, --min-confidence, --encoding, --max-record-bytes), which scan, redact and people
+ * take alike, and -j. Parsed in one place, so that every command takes the same values and
+ * refuses a bad one with the same message.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -16,7 +18,7 @@
 
 #include "cli.h"
 
-int parse_types(const char *arg, piiscan_options *opt)
+static int parse_types(const char *arg, piiscan_options *opt)
 {
     unsigned types = 0;
     const char *p = arg;
@@ -53,7 +55,7 @@ int parse_types(const char *arg, piiscan_options *opt)
     return 0;
 }
 
-int parse_confidence(const char *arg, piiscan_options *opt)
+static int parse_confidence(const char *arg, piiscan_options *opt)
 {
     char *end;
     errno = 0;
@@ -66,7 +68,7 @@ int parse_confidence(const char *arg, piiscan_options *opt)
     return 0;
 }
 
-int parse_encoding(const char *arg, piiscan_encoding *out)
+static int parse_encoding(const char *arg, piiscan_encoding *out)
 {
     if (piiscan_encoding_from_name(arg, out) != PIISCAN_OK) {
         cli_message(NULL,
@@ -80,7 +82,7 @@ int parse_encoding(const char *arg, piiscan_encoding *out)
 
 /* A byte count with an optional binary suffix (65536, 64K, 4M, 1G), as walk_parse_size reads
  * --max-filesize. */
-int parse_record_bytes(const char *arg, piiscan_options *opt)
+static int parse_record_bytes(const char *arg, piiscan_options *opt)
 {
     uint64_t n;
     if (walk_parse_size(arg, &n) != 0) {
@@ -93,6 +95,27 @@ int parse_record_bytes(const char *arg, piiscan_options *opt)
         return -1;
     }
     return 0;
+}
+
+int scanner_option_parse(struct scanner_option_values *v, piiscan_options *opt, int c,
+                         const char *arg)
+{
+    switch (c) {
+    case SCANNER_OPT_TYPES:
+        v->types = arg;
+        return parse_types(arg, opt);
+    case SCANNER_OPT_MIN_CONFIDENCE:
+        v->min_confidence = arg;
+        return parse_confidence(arg, opt);
+    case SCANNER_OPT_ENCODING:
+        return parse_encoding(arg, &v->encoding);
+    case SCANNER_OPT_MAX_RECORD_BYTES:
+        v->max_record_bytes = arg;
+        return parse_record_bytes(arg, opt);
+    default:
+        cli_message(NULL, "option code %d is not one of the scanner's", c);
+        return -1;
+    }
 }
 
 int parse_jobs(const char *arg, unsigned *out)

@@ -41,23 +41,25 @@ struct rule {
     const char *help;
 };
 
+/* The advice that ends the help of names, addresses, phone numbers and e-mail addresses,
+ * which a file may have good reason to hold. */
+#define REMOVE_OR_MASK                                                                            \
+    "Remove it, or mask it with `piiscan redact`, unless the file must hold it and is protected " \
+    "accordingly."
+
 static const struct rule rules[OUTPUT_TYPES] = {
-    [PIISCAN_TYPE_NAME] = {"PersonName", "Person's name", "warning",
-                           "A person's name (surname, given name or both), found with a "
-                           "dictionary of Japanese names and the context around it. Remove "
-                           "it, or mask it with `piiscan redact`, unless the file must hold it "
-                           "and is protected accordingly."},
+    [PIISCAN_TYPE_NAME] =
+        {"PersonName", "Person's name", "warning",
+         "A person's name (surname, given name or both), found with a "
+         "dictionary of Japanese names and the context around it. " REMOVE_OR_MASK},
     [PIISCAN_TYPE_ADDRESS] = {"PostalAddress", "Postal address", "warning",
                               "A Japanese postal address: prefecture, municipality and what "
-                              "follows. Remove it, or mask it with `piiscan redact`, unless "
-                              "the file must hold it and is protected accordingly."},
-    [PIISCAN_TYPE_PHONE] = {"PhoneNumber", "Phone number", "warning",
-                            "A Japanese phone number (fixed line, mobile, IP or toll-free). "
-                            "Remove it, or mask it with `piiscan redact`, unless the file must "
-                            "hold it and is protected accordingly."},
+                              "follows. " REMOVE_OR_MASK},
+    [PIISCAN_TYPE_PHONE] =
+        {"PhoneNumber", "Phone number", "warning",
+         "A Japanese phone number (fixed line, mobile, IP or toll-free). " REMOVE_OR_MASK},
     [PIISCAN_TYPE_EMAIL] = {"EmailAddress", "E-mail address", "warning",
-                            "An e-mail address. Remove it, or mask it with `piiscan redact`, "
-                            "unless the file must hold it and is protected accordingly."},
+                            "An e-mail address. " REMOVE_OR_MASK},
     [PIISCAN_TYPE_POSTAL_CODE] = {"PostalCode", "Postal code", "warning",
                                   "A Japanese postal code (郵便番号) that exists. With other "
                                   "data of a row it narrows down where a person lives; mask "

@@ -13,30 +13,13 @@
 
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 DICTDIR > dict_data.c" >&2
-    exit 2
-fi
-dir=$1
-for f in postal_all.tsv areacode.tsv column_header.tsv keyword.tsv prefecture.tsv; do
-    if [ ! -r "$dir/$f" ]; then
-        echo "$0: $dir/$f: cannot read" >&2
-        exit 1
-    fi
-done
-
-# Bytes, not characters: length() must count bytes and "<" must compare like strcmp.
-LC_ALL=C
-export LC_ALL
+# shellcheck source=dict/tables.sh
+. "$(dirname "$0")/tables.sh"
+dict_args "DICTDIR > dict_data.c" "$@"
+dict_require "$dir" postal_all.tsv areacode.tsv column_header.tsv keyword.tsv prefecture.tsv
 
 # shellcheck disable=SC2016 # the awk program is meant to be quoted
-${AWK:-awk} -v prog="$0" '
-function fail(msg) {
-    printf "%s: %s:%d: %s\n", prog, FILENAME, FNR, msg > "/dev/stderr"
-    failed = 1
-    exit 1
-}
-
+${AWK:-awk} -v prog="$0" "$DICT_AWK_FAIL"'
 # A C string literal. UTF-8 bytes may stand as they are in C11 source; "?" is escaped so that
 # no trigraph can form under -std=c11.
 function cstring(s) {

@@ -20,30 +20,14 @@
 
 set -eu
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 DICTDIR" >&2
-    exit 2
-fi
-dir=$1
-for f in person_naist.tsv person_unidic.tsv name_rank_juman.tsv prefecture.tsv \
-    municipality.tsv postal_all.tsv name_context.tsv address_context.tsv; do
-    if [ ! -r "$dir/$f" ]; then
-        echo "$0: $dir/$f: cannot read" >&2
-        exit 1
-    fi
-done
-
-LC_ALL=C
-export LC_ALL
+# shellcheck source=dict/tables.sh
+. "$(dirname "$0")/tables.sh"
+dict_args "DICTDIR" "$@"
+dict_require "$dir" person_naist.tsv person_unidic.tsv name_rank_juman.tsv prefecture.tsv \
+    municipality.tsv postal_all.tsv name_context.tsv address_context.tsv
 
 # shellcheck disable=SC2016 # the awk program is meant to be quoted
-${AWK:-awk} -v prog="$0" '
-function fail(msg) {
-    printf "%s: %s:%d: %s\n", prog, FILENAME, FNR, msg > "/dev/stderr"
-    failed = 1
-    exit 1
-}
-
+${AWK:-awk} -v prog="$0" "$DICT_AWK_FAIL"'
 function utf8(cp) {
     if (cp < 128)
         return sprintf("%c", cp)

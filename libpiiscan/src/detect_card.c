@@ -15,14 +15,11 @@
 
 #include "internal.h"
 
-/* Same boundaries as the other number detectors (see detect_postal.c). */
-#define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
-#define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
-
 /* Longest grouping first; one separator throughout (group 1 or 2). */
-static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1\\d{3})?"
-                                     "|\\d{4}([-\\x20])\\d{6}\\2\\d{4,5}"
-                                     "|\\d{14,19})" AFTER;
+static const char pattern[] =
+    PII_NUMBER_BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1\\d{3})?"
+                      "|\\d{4}([-\\x20])\\d{6}\\2\\d{4,5}"
+                      "|\\d{14,19})" PII_NUMBER_AFTER;
 
 #define CONF_BARE    0.6
 #define CONF_GROUPED 0.85
@@ -89,30 +86,17 @@ static bool is_card(const char *d, size_t n)
     return n >= 14 && n <= MAX_DIGITS && has_issuer(d, n) && passes_luhn(d, n);
 }
 
-static size_t next_char(const char *s, size_t len, size_t pos)
-{
-    pos++;
-    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
-        pos++;
-    return pos;
-}
-
 static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                      pii_candidates *out)
 {
     const pcre2_code *re = state;
     if (u->digits < MIN_DIGITS)
         return PIISCAN_OK;
-    size_t pos = 0;
-    while (pos < u->len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
-        if (rc < 0)
-            return PIISCAN_ERR_INTERNAL;
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t start = ov[0];
-        size_t end = ov[1];
+    pii_match m;
+    int rc;
+    for (size_t pos = 0; (rc = pii_pattern_find(re, md, u, pos, &m)) == 1;) {
+        size_t start = m.start;
+        size_t end = m.end;
         char d[MAX_DIGITS];
         size_t n = 0;
         for (size_t i = start; i < end; i++) {
@@ -126,7 +110,7 @@ static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
             end = start + 19;
         }
         if (!is_card(d, n)) {
-            pos = next_char(u->text, u->len, start);
+            pos = pii_utf8_next(u->text, u->len, start);
             continue;
         }
         double confidence = is_grouped ? CONF_GROUPED : CONF_BARE;
@@ -141,7 +125,7 @@ static int card_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
             return rc;
         pos = end;
     }
-    return PIISCAN_OK;
+    return rc < 0 ? rc : PIISCAN_OK;
 }
 
 static int card_compile(void **state, piiscan_error *err)

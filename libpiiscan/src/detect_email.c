@@ -76,24 +76,18 @@ static int email_scan(const void *state, pcre2_match_data *md, const pii_unit *u
     const pcre2_code *re = state;
     if (u->len < 6 || memchr(u->text, '@', u->len) == NULL)
         return PIISCAN_OK;
-    size_t pos = 0;
-    while (pos < u->len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
-        if (rc < 0)
-            return PIISCAN_ERR_INTERNAL;
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t start = ov[0];
-        size_t end = ov[1];
+    pii_match m;
+    int rc;
+    for (size_t pos = 0; (rc = pii_pattern_find(re, md, u, pos, &m)) == 1;) {
+        const PCRE2_SIZE *ov = m.ov;
         if (!is_file_name(u->text + ov[2], ov[3] - ov[2], u->text + ov[4], ov[5] - ov[4])) {
-            rc = pii_candidates_push(out, PIISCAN_TYPE_EMAIL, start, end, CONF_EMAIL, "email");
+            rc = pii_candidates_push(out, PIISCAN_TYPE_EMAIL, m.start, m.end, CONF_EMAIL, "email");
             if (rc != PIISCAN_OK)
                 return rc;
         }
-        pos = end;
+        pos = m.end;
     }
-    return PIISCAN_OK;
+    return rc < 0 ? rc : PIISCAN_OK;
 }
 
 static int email_compile(void **state, piiscan_error *err)

@@ -13,11 +13,8 @@
 
 #include "internal.h"
 
-/* Same boundaries as the other number detectors (see detect_postal.c). */
-#define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
-#define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
-
-static const char pattern[] = BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}|\\d{12})" AFTER;
+static const char pattern[] =
+    PII_NUMBER_BEFORE "(?:\\d{4}([-\\x20])\\d{4}\\1\\d{4}|\\d{12})" PII_NUMBER_AFTER;
 
 #define CONF_KEYWORD 0.95
 #define CONF_COLUMN  0.8 /* the column alone; score.c raises it */
@@ -58,18 +55,11 @@ static int mynumber_scan(const void *state, pcre2_match_data *md, const pii_unit
     const pcre2_code *re = state;
     if (u->digits < MIN_DIGITS)
         return PIISCAN_OK;
-    size_t pos = 0;
-    while (pos < u->len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
-        if (rc < 0)
-            return PIISCAN_ERR_INTERNAL;
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t start = ov[0];
-        size_t end = ov[1];
-        pos = end;
-        if (!is_my_number(u->text + start, end - start))
+    pii_match m;
+    int rc;
+    for (size_t pos = 0; (rc = pii_pattern_find(re, md, u, pos, &m)) == 1;) {
+        pos = m.end;
+        if (!is_my_number(u->text + m.start, m.end - m.start))
             continue;
         /* The keywords are looked at only now: most units never get this far. */
         unsigned keywords = pii_unit_keywords(u);
@@ -81,11 +71,11 @@ static int mynumber_scan(const void *state, pcre2_match_data *md, const pii_unit
             confidence = CONF_COLUMN;
             detector = "mynumber/column";
         }
-        rc = pii_candidates_push(out, PIISCAN_TYPE_MY_NUMBER, start, end, confidence, detector);
+        rc = pii_candidates_push(out, PIISCAN_TYPE_MY_NUMBER, m.start, m.end, confidence, detector);
         if (rc != PIISCAN_OK)
             return rc;
     }
-    return PIISCAN_OK;
+    return rc < 0 ? rc : PIISCAN_OK;
 }
 
 static int mynumber_compile(void **state, piiscan_error *err)

@@ -18,14 +18,13 @@
 
 #include "internal.h"
 
-/* A number must stand alone: not glued to letters, digits or '_', not continued through
- * '-' from an alphanumeric (SKU ABC-0312-3456, order 382930-20220705-0123456789), not a
- * part of a date, decimal or path ('/' or '.' after a digit), and not an amount (¥, 円).
- * "TEL" and "FAX" directly in front are the exception that proves the rule. */
-#define BEFORE                                                           \
-    "(?:(?<=(?<![A-Za-z])(?i:tel|fax))|(?<=(?<![A-Za-z])(?i:tel|fax)-)|" \
-    "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\]))"
-#define AFTER "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
+/* A number must stand alone (PII_NUMBER_BEFORE, PII_NUMBER_AFTER): not glued to letters,
+ * digits or '_', not continued through '-' from an alphanumeric (SKU ABC-0312-3456, order
+ * 382930-20220705-0123456789), not a part of a date, decimal or path ('/' or '.' after a
+ * digit), and not an amount (¥, 円). "TEL" and "FAX" directly in front are the exception that
+ * proves the rule. */
+#define BEFORE \
+    "(?:(?<=(?<![A-Za-z])(?i:tel|fax))|(?<=(?<![A-Za-z])(?i:tel|fax)-)|" PII_NUMBER_BEFORE ")"
 
 /* Shapes only; the digits are checked in C. Groups 1 and 2 hold a separator so that a number
  * is grouped one way throughout (03-1234-5678, 03 1234 5678), not 03-1234 5678. */
@@ -42,7 +41,7 @@ static const char pattern[] =
            "|0\\d{1,4}([-.\\x20])\\d{1,4}\\2\\d{3,4}"         /* 03-1234-5678, 0120 123 456 */
            "|0\\d{1,4}[-\\x20]\\d{5,8}"                       /* 03-12345678 */
            "|0\\d{9,10}"                                      /* 0312345678, 09012345678 */
-           ")" AFTER;
+           ")" PII_NUMBER_AFTER;
 
 #define CONF_GROUPED        0.9  /* grouped or +81: people write phone numbers that way */
 #define CONF_UNGROUPED      0.75 /* 10-11 bare digits could still be an id */
@@ -286,14 +285,6 @@ static int scan_stripped_zero(const struct phone_state *ps, const pii_unit *u, p
                                "phone/column");
 }
 
-static size_t next_char(const char *s, size_t len, size_t pos)
-{
-    pos++;
-    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
-        pos++;
-    return pos;
-}
-
 static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u,
                       pii_candidates *out)
 {
@@ -307,22 +298,17 @@ static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u
     }
     if (u->digits < 10)
         return PIISCAN_OK;
-    size_t pos = 0;
-    while (pos < u->len) {
-        int rc = pcre2_match(ps->re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
-        if (rc < 0)
-            return PIISCAN_ERR_INTERNAL;
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t start = ov[0];
-        size_t end = ov[1];
+    pii_match m;
+    int rc;
+    for (size_t pos = 0; (rc = pii_pattern_find(ps->re, md, u, pos, &m)) == 1;) {
+        size_t start = m.start;
+        size_t end = m.end;
         char d[NATIONAL_MAX_DIGITS];
         size_t n = 0;
         size_t first = 0;
         if (!parse_number(u->text + start, end - start, d, &n, &first) ||
             !is_valid_number(ps, d, n, first)) {
-            pos = next_char(u->text, u->len, start);
+            pos = pii_utf8_next(u->text, u->len, start);
             continue;
         }
         bool is_grouped = first != 0 || u->text[start] == '+';
@@ -331,7 +317,7 @@ static int phone_scan(const void *state, pcre2_match_data *md, const pii_unit *u
             return rc;
         pos = end;
     }
-    return PIISCAN_OK;
+    return rc < 0 ? rc : PIISCAN_OK;
 }
 
 static int phone_compile(void **state, piiscan_error *err)

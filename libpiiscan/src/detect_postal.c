@@ -15,16 +15,11 @@
 
 #include "internal.h"
 
-/* Same boundaries as the other number detectors: not glued to letters, digits or '_', not
- * continued through '-' from an alphanumeric, not inside a date, decimal or path, not an
- * amount. So 03-1234-5678 holds no 234-5678 and 250-1234567 no 250-1234. */
-#define BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
-#define AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
-
 /* Group 1: the postal mark (〒, or 〶 as some fonts and forms have it); group 2: the code.
  * pii_postal_find matches it in C: a call to pcre2_match cost more than the rest of the
  * detector, and a unit is tried again after each code that is not reported. */
-const char pii_postal_pattern[] = "(?:([〒〶])\\x20?)?" BEFORE "(\\d{3}-\\d{4}|\\d{7})" AFTER;
+const char pii_postal_pattern[] =
+    "(?:([〒〶])\\x20?)?" PII_NUMBER_BEFORE "(\\d{3}-\\d{4}|\\d{7})" PII_NUMBER_AFTER;
 
 #define CONF_DASHED       0.7
 #define CONF_CONTEXT      0.9 /* dashed, with a keyword in the record */
@@ -219,14 +214,6 @@ bool pii_postal_find(const char *s, size_t len, size_t pos, size_t ov[6])
     return false;
 }
 
-static size_t next_char(const char *s, size_t len, size_t pos)
-{
-    pos++;
-    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
-        pos++;
-    return pos;
-}
-
 /* The confidence and evidence of a valid code at text[start..end), or 0 when it should not
  * be reported. Context is consulted from the cheapest to the costliest. */
 static double weigh(const pii_unit *u, size_t start, size_t end, bool has_mark,
@@ -285,7 +272,7 @@ static int postal_scan(const void *state, pcre2_match_data *md, const pii_unit *
                 return rc;
             pos = end;
         } else {
-            pos = next_char(u->text, u->len, ov[0]);
+            pos = pii_utf8_next(u->text, u->len, ov[0]);
         }
     }
     return PIISCAN_OK;

@@ -85,6 +85,15 @@ size_t pii_utf8_put(uint32_t cp, char *out);
 /** Decodes one UTF-8 character of s[0..n); returns its length (1 for an invalid byte, with
  *  *cp = 0xFFFD). n must be >= 1. */
 size_t pii_utf8_get(const char *s, size_t n, uint32_t *cp);
+/** The offset of the character after the one that starts at s[pos] (pos < len): where a
+ *  detector tries again after a match it does not report. */
+static inline size_t pii_utf8_next(const char *s, size_t len, size_t pos)
+{
+    pos++;
+    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+        pos++;
+    return pos;
+}
 /** Whether s[0..n) holds a letter a name or an address can be written with (Latin, Greek,
  *  Cyrillic, kana, kanji): a field of digits, dashes or signs such as a mask of ■ does not. */
 bool pii_utf8_has_letter(const char *s, size_t n);
@@ -355,6 +364,27 @@ int pii_pattern_compile(const char *pattern, uint32_t flags, pcre2_code **out, p
  *  detectors; scan() gets the pcre2_code itself. */
 int pii_pattern_state_new(const char *pattern, void **state, piiscan_error *err);
 void pii_pattern_state_free(void *state);
+
+/** A match of a detector's pattern in a unit's text: the span [start, end) and the match
+ *  data's ovector, which holds the groups (valid until the next match with the same data). */
+typedef struct pii_match {
+    size_t start;
+    size_t end;
+    const PCRE2_SIZE *ov;
+} pii_match;
+
+/** The leftmost match of re in u->text that starts at or after pos, found with md (the calling
+ *  stream's match data). Returns 1 with *m, 0 when there is none (always when pos is at the
+ *  end), or PIISCAN_ERR_INTERNAL when PCRE2 fails. */
+int pii_pattern_find(const pcre2_code *re, pcre2_match_data *md, const pii_unit *u, size_t pos,
+                     pii_match *m);
+
+/* The boundaries of a number in the patterns of the number detectors (postal code, My Number,
+ * card; the phone detector's end): not glued to letters, digits or '_', not continued through
+ * '-' from an alphanumeric, not inside a date, decimal or path, not an amount. So
+ * 03-1234-5678 holds no 234-5678 and 250-1234567 no 250-1234. */
+#define PII_NUMBER_BEFORE "(?<![A-Za-z0-9_])(?<![A-Za-z0-9_]-)(?<![0-9][/.])(?<![¥￥$\\\\])"
+#define PII_NUMBER_AFTER  "(?![A-Za-z0-9_])(?!-[A-Za-z0-9_])(?![/.][0-9])(?!円)"
 /** Match data large enough for every detector's pattern. */
 #define PII_MATCH_PAIRS 16
 

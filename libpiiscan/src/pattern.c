@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pattern.c - compiling the detectors' PCRE2 patterns.
+ * pattern.c - the detectors' PCRE2 patterns: compiling them, and finding their matches.
  *
  * Every pattern is compiled the same way: UTF mode, with PCRE2_MATCH_INVALID_UTF so that a
  * stray invalid byte can never make pcre2_match() fail or read past a character (and no
  * per-call UTF check is needed), then JIT. The compiled code is immutable afterwards and is
- * shared by every thread; each thread brings its own match data.
+ * shared by every thread; each thread brings its own match data. A detector walks a unit's
+ * matches with pii_pattern_find and decides itself where to look next: past a match it
+ * reports, or one character on from one it turns down.
  */
 #include <stdint.h>
 
@@ -47,4 +49,20 @@ int pii_pattern_state_new(const char *pattern, void **state, piiscan_error *err)
 void pii_pattern_state_free(void *state)
 {
     pcre2_code_free(state);
+}
+
+int pii_pattern_find(const pcre2_code *re, pcre2_match_data *md, const pii_unit *u, size_t pos,
+                     pii_match *m)
+{
+    if (pos >= u->len)
+        return 0;
+    int rc = pcre2_match(re, (PCRE2_SPTR)u->text, u->len, pos, 0, md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0)
+        return PIISCAN_ERR_INTERNAL;
+    m->ov = pcre2_get_ovector_pointer(md);
+    m->start = m->ov[0];
+    m->end = m->ov[1];
+    return 1;
 }

@@ -205,7 +205,7 @@ static int buf_put(buf *b, const char *s, size_t n)
     return PIISCAN_OK;
 }
 
-static void *grow(void *v, size_t *cap, size_t need, size_t size)
+void *pii_xlsx_grow(void *v, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return v;
@@ -221,7 +221,7 @@ static void *grow(void *v, size_t *cap, size_t need, size_t size)
 /* Prefixes are the writer's choice ("x:c" and "c" are the same cell), so names are compared
  * by their local part, and an attribute's prefix only tells that it has a namespace (r:id).
  * Parsing without expat's namespace processing is the same test and a third faster. */
-static const char *local_name(const char *name)
+const char *pii_xlsx_local_name(const char *name)
 {
     const char *colon = strchr(name, ':');
     return colon != NULL ? colon + 1 : name;
@@ -581,7 +581,7 @@ static void rels_start(xlsx *x, const char *local, const char **atts)
         stop(x, PIISCAN_ERR_LIMIT);
         return;
     }
-    rel *v = grow(rs->v, &rs->cap, rs->len + 1, sizeof *v);
+    rel *v = pii_xlsx_grow(rs->v, &rs->cap, rs->len + 1, sizeof *v);
     if (v == NULL) {
         stop(x, nomem(x));
         return;
@@ -615,7 +615,7 @@ static void workbook_start(xlsx *x, const char *local, const char **atts)
         stop(x, PIISCAN_ERR_LIMIT);
         return;
     }
-    sheet *v = grow(x->sheets, &x->sheets_cap, x->nsheets + 1, sizeof *v);
+    sheet *v = pii_xlsx_grow(x->sheets, &x->sheets_cap, x->nsheets + 1, sizeof *v);
     if (v == NULL) {
         stop(x, nomem(x));
         return;
@@ -638,7 +638,7 @@ static void shared_end_string(xlsx *x)
         stop(x, PIISCAN_ERR_LIMIT);
         return;
     }
-    shared_string *v = grow(x->strings, &x->strings_cap, x->nstrings + 1, sizeof *v);
+    shared_string *v = pii_xlsx_grow(x->strings, &x->strings_cap, x->nstrings + 1, sizeof *v);
     if (v == NULL) {
         stop(x, nomem(x));
         return;
@@ -683,7 +683,7 @@ static int flush_row(xlsx *x)
 {
     if (x->ncells == 0)
         return PIISCAN_OK;
-    pii_cell *u = grow(x->units, &x->units_cap, 2 * x->ncells, sizeof *u);
+    pii_cell *u = pii_xlsx_grow(x->units, &x->units_cap, 2 * x->ncells, sizeof *u);
     if (u == NULL)
         return nomem(x);
     x->units = u;
@@ -733,7 +733,7 @@ static int add_cell(xlsx *x, bool is_shared, size_t index, const char *text, siz
                       x->max_cell_bytes);
         return PIISCAN_ERR_LIMIT;
     }
-    row_cell *v = grow(x->cells, &x->cells_cap, x->ncells + 1, sizeof *v);
+    row_cell *v = pii_xlsx_grow(x->cells, &x->cells_cap, x->ncells + 1, sizeof *v);
     if (v == NULL)
         return nomem(x);
     x->cells = v;
@@ -1069,7 +1069,7 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
         return; /* stopped: expat may still finish the event at hand */
     x->events++;
     x->depth++;
-    const char *local = local_name(name);
+    const char *local = pii_xlsx_local_name(name);
     switch (x->kind) {
     case PART_RELS:
         rels_start(x, local, atts);
@@ -1107,7 +1107,7 @@ static void XMLCALL on_end(void *user, const char *name)
     if (x->rc != PIISCAN_OK)
         return;
     x->events++;
-    const char *local = local_name(name);
+    const char *local = pii_xlsx_local_name(name);
     switch (x->kind) {
     case PART_SHARED:
         if (x->rich.is_open && strcmp(local, "si") == 0)
@@ -1158,8 +1158,7 @@ static void XMLCALL on_text(void *user, const char *s, int len)
         stop(x, rc);
 }
 
-/* A package part has no business declaring a DTD: refusing it keeps entity expansion (the
- * "billion laughs") out altogether. */
+/* A package part has no business declaring a DTD (PII_XLSX_DOCTYPE_REFUSED). */
 static void XMLCALL on_doctype(void *user, const XML_Char *name, const XML_Char *sysid,
                                const XML_Char *pubid, int has_internal_subset)
 {
@@ -1168,8 +1167,8 @@ static void XMLCALL on_doctype(void *user, const XML_Char *name, const XML_Char 
     (void)pubid;
     (void)has_internal_subset;
     xlsx *x = user;
-    pii_error_set(x->err, PIISCAN_ERR_FORMAT, UINT64_MAX, 0,
-                  "%s: a document type declaration is not allowed in a package part", x->part);
+    pii_error_set(x->err, PIISCAN_ERR_FORMAT, UINT64_MAX, 0, "%s: " PII_XLSX_DOCTYPE_REFUSED,
+                  x->part);
     stop(x, PIISCAN_ERR_FORMAT);
 }
 

@@ -118,19 +118,6 @@ struct pii_workbook {
 /* ------------------------------------------------------------------------------------------ */
 /* Small helpers                                                                              */
 
-static void *grow(void *v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(v, c * size);
-    if (p != NULL)
-        *cap = c;
-    return p;
-}
-
 static int set_error(piiscan_redactor *rd, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -150,12 +137,6 @@ static int set_error(piiscan_redactor *rd, int code, const char *fmt, ...)
 static int nomem(piiscan_redactor *rd)
 {
     return set_error(rd, PIISCAN_ERR_NOMEM, "out of memory");
-}
-
-static const char *local_name(const char *name)
-{
-    const char *colon = strchr(name, ':');
-    return colon != NULL ? colon + 1 : name;
 }
 
 /* An attribute without a prefix (t, sb, eb, displayName, userId), as read_xlsx.c takes them:
@@ -260,6 +241,21 @@ static int put_att_value(pii_bytes *b, const char *s)
     return PIISCAN_OK;
 }
 
+/* One attribute of a start tag: a space, then key="value" with the value escaped. */
+static int put_att(pii_bytes *b, const char *key, const char *value)
+{
+    int rc = pii_bytes_put(b, " ", 1);
+    if (rc == PIISCAN_OK)
+        rc = pii_bytes_put(b, key, strlen(key));
+    if (rc == PIISCAN_OK)
+        rc = pii_bytes_put(b, "=\"", 2);
+    if (rc == PIISCAN_OK)
+        rc = put_att_value(b, value);
+    if (rc == PIISCAN_OK)
+        rc = pii_bytes_put(b, "\"", 1);
+    return rc;
+}
+
 /* A start tag from its name and attributes, with up to two attributes given new values
  * (added when missing); is_empty for an empty-element tag. */
 static int put_tag(pii_bytes *b, const char *name, const char *const *atts, const char *k1,
@@ -276,30 +272,14 @@ static int put_tag(pii_bytes *b, const char *name, const char *const *atts, cons
             value = v1, has1 = true;
         else if (k2 != NULL && strcmp(atts[i], k2) == 0)
             value = v2, has2 = true;
-        rc = pii_bytes_put(b, " ", 1);
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, atts[i], strlen(atts[i]));
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, "=\"", 2);
-        if (rc == PIISCAN_OK)
-            rc = put_att_value(b, value);
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, "\"", 1);
+        rc = put_att(b, atts[i], value);
     }
     for (int k = 0; k < 2 && rc == PIISCAN_OK; k++) {
         const char *key = k == 0 ? k1 : k2;
         const char *value = k == 0 ? v1 : v2;
         if (key == NULL || (k == 0 ? has1 : has2))
             continue;
-        rc = pii_bytes_put(b, " ", 1);
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, key, strlen(key));
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, "=\"", 2);
-        if (rc == PIISCAN_OK)
-            rc = put_att_value(b, value);
-        if (rc == PIISCAN_OK)
-            rc = pii_bytes_put(b, "\"", 1);
+        rc = put_att(b, key, value);
     }
     if (rc == PIISCAN_OK)
         rc = is_empty ? pii_bytes_put(b, "/>", 2) : pii_bytes_put(b, ">", 1);
@@ -412,7 +392,7 @@ static int add_edit(pii_workbook *wb, const xedit *e)
     uint32_t *slot = &wb->seen[h % SEEN_SLOTS];
     if (*slot != 0 && *slot <= wb->n && is_same_edit(&wb->v[*slot - 1], e))
         return PIISCAN_OK;
-    xedit *v = grow(wb->v, &wb->cap, wb->n + 1, sizeof *v);
+    xedit *v = pii_xlsx_grow(wb->v, &wb->cap, wb->n + 1, sizeof *v);
     if (v == NULL)
         return PIISCAN_ERR_NOMEM;
     wb->v = v;
@@ -543,7 +523,7 @@ static int segment_close(piiscan_redactor *rd)
     wb->has_seg = false;
     crypto_generichash_final(&wb->hs, wb->seg.hash, HASH_BYTES);
     if (wb->mode == HOOK_ORIGINAL) {
-        segment *v = grow(wb->segs, &wb->segs_cap, wb->nsegs + 1, sizeof *v);
+        segment *v = pii_xlsx_grow(wb->segs, &wb->segs_cap, wb->nsegs + 1, sizeof *v);
         if (v == NULL) {
             free(wb->seg.sheet);
             return nomem(rd);
@@ -867,7 +847,7 @@ static int save_tag(rewriter *w, const char *name, const char **atts, saved_tag 
 /* The strings of a saved tag as expat gave them: w->ptrs = {key, value, ..., NULL}. */
 static const char *load_tag(rewriter *w, const saved_tag *t)
 {
-    const char **v = grow(w->ptrs, &w->ptrs_cap, 2 * t->natts + 1, sizeof *v);
+    const char **v = pii_xlsx_grow(w->ptrs, &w->ptrs_cap, 2 * t->natts + 1, sizeof *v);
     if (v == NULL)
         return NULL;
     w->ptrs = v;
@@ -885,7 +865,7 @@ static const char *load_tag(rewriter *w, const saved_tag *t)
 /* The element's text is one run of w->text[0..len). */
 static int one_run(rewriter *w, uint64_t cs, uint64_t ce)
 {
-    run *v = grow(w->runs, &w->runs_cap, 1, sizeof *v);
+    run *v = pii_xlsx_grow(w->runs, &w->runs_cap, 1, sizeof *v);
     if (v == NULL)
         return PIISCAN_ERR_NOMEM;
     w->runs = v;
@@ -896,7 +876,7 @@ static int one_run(rewriter *w, uint64_t cs, uint64_t ce)
 
 static int add_repl(rewriter *w, uint64_t start, uint64_t end, size_t at)
 {
-    repl *v = grow(w->repls, &w->repls_cap, w->nrepls + 1, sizeof *v);
+    repl *v = pii_xlsx_grow(w->repls, &w->repls_cap, w->nrepls + 1, sizeof *v);
     if (v == NULL)
         return PIISCAN_ERR_NOMEM;
     w->repls = v;
@@ -980,7 +960,7 @@ static int remask(rewriter *w)
     }
     const char *cell = (const char *)w->cell.data;
     size_t nedits = w->item_last - w->next;
-    piece *pieces = grow(w->pieces, &w->pieces_cap, nedits, sizeof *pieces);
+    piece *pieces = pii_xlsx_grow(w->pieces, &w->pieces_cap, nedits, sizeof *pieces);
     if (pieces == NULL)
         return PIISCAN_ERR_NOMEM;
     w->pieces = pieces;
@@ -1388,7 +1368,7 @@ static void rich_start(rewriter *w, const char *name, const char *local, const c
     if (strcmp(local, "t") == 0) {
         if (w->in_t++ > 0)
             return;
-        run *v = grow(w->runs, &w->runs_cap, w->nruns + 1, sizeof *v);
+        run *v = pii_xlsx_grow(w->runs, &w->runs_cap, w->nruns + 1, sizeof *v);
         if (v == NULL) {
             fail_nomem(w);
             return;
@@ -1399,7 +1379,7 @@ static void rich_start(rewriter *w, const char *name, const char *local, const c
     } else if (strcmp(local, "rPh") == 0) {
         if (w->in_rph++ > 0)
             return;
-        rph *v = grow(w->rphs, &w->rphs_cap, w->nrphs + 1, sizeof *v);
+        rph *v = pii_xlsx_grow(w->rphs, &w->rphs_cap, w->nrphs + 1, sizeof *v);
         if (v == NULL) {
             fail_nomem(w);
             return;
@@ -1563,7 +1543,7 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
     uint64_t count = (uint64_t)XML_GetCurrentByteCount(w->p);
     w->depth++;
     w->safe = at + count;
-    const char *local = local_name(name);
+    const char *local = pii_xlsx_local_name(name);
     if (w->is_holding)
         held_start(w, name, local, atts, at, count);
     else
@@ -1579,7 +1559,7 @@ static void XMLCALL on_end(void *user, const char *name)
     uint64_t count = (uint64_t)XML_GetCurrentByteCount(w->p);
     if (count > 0)
         w->safe = at + count;
-    const char *local = local_name(name);
+    const char *local = pii_xlsx_local_name(name);
     if (w->is_holding)
         held_end(w, local, at, count);
     else if (w->is_shared && w->in_si && strcmp(local, "si") == 0)
@@ -1616,8 +1596,7 @@ static void XMLCALL on_doctype(void *user, const XML_Char *name, const XML_Char 
     (void)pubid;
     (void)has_internal_subset;
     rewriter *w = user;
-    fail(w, PIISCAN_ERR_FORMAT, "%s: a document type declaration is not allowed in a package part",
-         w->name);
+    fail(w, PIISCAN_ERR_FORMAT, "%s: " PII_XLSX_DOCTYPE_REFUSED, w->name);
 }
 
 /* Raw bytes are copied through, so the part must be in UTF-8 (Excel writes nothing else). */

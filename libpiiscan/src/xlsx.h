@@ -33,6 +33,19 @@ zip_int64_t pii_package_source_cmd(pii_package_source *s, void *data, zip_uint64
 int pii_package_zip_open(const pii_package *pkg, pii_package_source *src, zip_t **out,
                          piiscan_error *err);
 
+/** Room for `need` elements of `size` bytes in the array v of capacity *cap (counted in
+ *  elements; doubled, from 16): returns the array, moved or not, with *cap updated; NULL when
+ *  out of memory, v then still valid and *cap unchanged. */
+void *pii_xlsx_grow(void *v, size_t *cap, size_t need, size_t size);
+
+/** The local part of an element or attribute name ("x:c" -> "c"): parts are read without
+ *  expat's namespace processing (see read_xlsx.c). */
+const char *pii_xlsx_local_name(const char *name);
+
+/** Why a part that declares a document type is refused, by the reader and the redactor
+ *  alike: refusing it keeps entity expansion (the "billion laughs") out altogether. */
+#define PII_XLSX_DOCTYPE_REFUSED "a document type declaration is not allowed in a package part"
+
 /** Decodes ECMA-376's _xHHHH_ escapes of s[0..n) in place; returns the new length. */
 size_t pii_xlsx_unescape(char *s, size_t n);
 

@@ -194,3 +194,20 @@ Test(text, utf8_put_writes_a_surrogate_as_the_replacement_character)
     pii_utf8_get(buf, 3, &cp);
     cr_assert_eq(cp, 0xFFFD, "a lone surrogate cannot be UTF-8; U+FFFD says so");
 }
+
+Test(text, utf8_next_steps_over_a_whole_character)
+{
+    const char s[] = "a\xE5\xB1\xB1\xF0\x9F\x93\x9E"
+                     "b"; /* a 山 📞 b */
+    size_t len = sizeof s - 1;
+    cr_assert_eq(pii_utf8_next(s, len, 0), 1, "past the ASCII a");
+    cr_assert_eq(pii_utf8_next(s, len, 1), 4, "past the three bytes of 山");
+    cr_assert_eq(pii_utf8_next(s, len, 4), 8, "past the four bytes of the receiver emoji");
+    cr_assert_eq(pii_utf8_next(s, len, 8), 9, "past the last character: the end");
+}
+
+Test(text, utf8_next_stops_at_the_end_inside_a_cut_character)
+{
+    const char s[] = "\xE5\xB1"; /* 山 without its last byte */
+    cr_assert_eq(pii_utf8_next(s, 2, 0), 2, "never past the text");
+}
