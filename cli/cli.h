@@ -35,6 +35,9 @@ void cli_message(const char *path, const char *fmt, ...) __attribute__((format(p
 /** A command's --help: its usage and help texts on standard output; the exit status (2 when
  *  they could not be written). */
 int print_help(const char *usage, const char *help);
+/** A command's usage on standard error after a wrong command line, with where to read more;
+ *  returns EXIT_TROUBLE. */
+int print_usage_error(const char *usage, const char *command);
 
 /* ------------------------------------------------------------------------------------------ */
 /* cmd_scan.c                                                                                 */

@@ -104,12 +104,6 @@ static const char script_tail[] =
     "    \".piiscanignore, or commit with --no-verify\" >&2\n"
     "exit 1\n";
 
-static int usage_error(void)
-{
-    fprintf(stderr, "%sTry 'piiscan hook --help' for more information.\n", usage_text);
-    return EXIT_TROUBLE;
-}
-
 /* Writes s in single quotes for sh: ' becomes '\''. */
 static void put_quoted(FILE *fp, const char *s)
 {
@@ -327,7 +321,7 @@ static int parse_flags(int argc, char **argv, bool *is_forced)
         case 'h':
             return print_help(usage_text, help_text);
         default: /* getopt_long has said what is wrong */
-            return usage_error();
+            return print_usage_error(usage_text, "hook");
         }
     }
     return -1;
@@ -344,7 +338,7 @@ int cmd_hook(int argc, char **argv)
             cli_message(NULL, "unknown action '%s' (expected install)", argv[optind]);
         else
             cli_message(NULL, "no action given (expected install)");
-        return usage_error();
+        return print_usage_error(usage_text, "hook");
     }
     optind++; /* options may follow the action too: piiscan hook install --force */
     status = parse_flags(argc, argv, &is_forced);
@@ -354,7 +348,7 @@ int cmd_hook(int argc, char **argv)
     bool has_dashes = strcmp(argv[optind - 1], "--") == 0;
     if (optind < argc && !has_dashes) {
         cli_message(NULL, "unexpected '%s' (options for scan go after --)", argv[optind]);
-        return usage_error();
+        return print_usage_error(usage_text, "hook");
     }
     return install(is_forced, argv + optind, argc - optind);
 }

@@ -154,12 +154,6 @@ struct people {
     FILE *out;
 };
 
-static int usage_error(void)
-{
-    fprintf(stderr, "%sTry 'piiscan people --help' for more information.\n", usage_text);
-    return EXIT_TROUBLE;
-}
-
 static uint64_t key64(const unsigned char fp[PIISCAN_FINGERPRINT_BYTES])
 {
     uint64_t k = 0;
@@ -872,7 +866,7 @@ int cmd_people(int argc, char **argv)
             status = print_help(usage_text, help_text);
             goto done;
         default:
-            status = usage_error();
+            status = print_usage_error(usage_text, "people");
             goto done;
         }
         if (rc != 0)
@@ -882,7 +876,7 @@ int cmd_people(int argc, char **argv)
     int npaths = argc - optind;
     if (npaths == 0 && state_path == NULL) {
         cli_message(NULL, "no PATH to count (use . for the current directory, or --state)");
-        status = usage_error();
+        status = print_usage_error(usage_text, "people");
         goto done;
     }
     if (state_path != NULL) {
@@ -893,7 +887,7 @@ int cmd_people(int argc, char **argv)
     }
     if (p.is_listing && find != NULL) {
         cli_message(NULL, "--list-records and --find-%s: one at a time", p.find_what);
-        status = usage_error();
+        status = print_usage_error(usage_text, "people");
         goto done;
     }
     for (int i = optind; (find != NULL || p.is_listing) && i < argc; i++) {

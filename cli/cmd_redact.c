@@ -143,12 +143,6 @@ struct redact {
     bool is_out_of_memory;
 };
 
-static int usage_error(void)
-{
-    fprintf(stderr, "%sTry 'piiscan redact --help' for more information.\n", usage_text);
-    return EXIT_TROUBLE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Options (the scan options are parsed as cmd_scan.c parses them)                           */
 
@@ -812,7 +806,7 @@ int cmd_redact(int argc, char **argv)
             status = print_help(usage_text, help_text);
             goto done;
         default: /* getopt_long has said what is wrong */
-            status = usage_error();
+            status = print_usage_error(usage_text, "redact");
             goto done;
         }
         if (rc != 0)
@@ -820,30 +814,30 @@ int cmd_redact(int argc, char **argv)
     }
     if ((r.outdir != NULL) == r.is_in_place && !r.is_dry_run) {
         cli_message(NULL, "say where the output goes: -o OUTDIR or --in-place (exactly one)");
-        status = usage_error();
+        status = print_usage_error(usage_text, "redact");
         goto done;
     }
     if (r.outdir != NULL && r.is_in_place) {
         cli_message(NULL, "-o and --in-place exclude each other");
-        status = usage_error();
+        status = print_usage_error(usage_text, "redact");
         goto done;
     }
     if (r.backup != NULL && (!r.is_in_place || r.backup[0] == '\0' || strchr(r.backup, '/'))) {
         cli_message(NULL, "--backup needs --in-place and a SUFFIX without '/'");
-        status = usage_error();
+        status = print_usage_error(usage_text, "redact");
         goto done;
     }
     if (mask == PIISCAN_MASK_TOKEN && key_file == NULL) {
         cli_message(NULL, "--mask=token needs --key-file (make one with head -c 32 "
                           "/dev/urandom > KEY && chmod 600 KEY)");
-        status = usage_error();
+        status = print_usage_error(usage_text, "redact");
         goto done;
     }
     if (key_file != NULL && read_key_file(key_file, ro) != 0)
         goto done;
     if (optind >= argc && r.wo.files_from == NULL) {
         cli_message(NULL, "no PATH to redact");
-        status = usage_error();
+        status = print_usage_error(usage_text, "redact");
         goto done;
     }
     /* A redaction masks what is on a line that says piiscan:allow too: the marker is for

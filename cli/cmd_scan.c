@@ -180,12 +180,6 @@ struct worker {
     } split_cache[SPLIT_CACHE_SLOTS];
 };
 
-static int usage_error(void)
-{
-    fprintf(stderr, "%sTry 'piiscan scan --help' for more information.\n", usage_text);
-    return EXIT_TROUBLE;
-}
-
 static int parse_format(const char *arg, const struct output_ops **out)
 {
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
@@ -800,7 +794,7 @@ int cmd_scan(int argc, char **argv)
             status = print_help(usage_text, help_text);
             goto done;
         default: /* getopt_long has said what is wrong */
-            status = usage_error();
+            status = print_usage_error(usage_text, "scan");
             goto done;
         }
         if (rc != 0)
@@ -809,16 +803,16 @@ int cmd_scan(int argc, char **argv)
     if (optind >= argc && s.wo.files_from == NULL) {
         cli_message(NULL, "no PATH to scan (use . for the current directory, - for standard "
                           "input)");
-        status = usage_error();
+        status = print_usage_error(usage_text, "scan");
         goto done;
     }
     if (check_report_options(&s, has_csv_encoding) != 0) {
-        status = usage_error();
+        status = print_usage_error(usage_text, "scan");
         goto done;
     }
     if (config_path != NULL && !is_config_lookup) {
         cli_message(NULL, "--config and --no-config cannot go together");
-        status = usage_error();
+        status = print_usage_error(usage_text, "scan");
         goto done;
     }
     /* Both are read before anything is scanned: a bad one is an error, never a sweep that

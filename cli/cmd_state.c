@@ -76,12 +76,6 @@ struct report {
     bool is_first; /* no file written yet (json) */
 };
 
-static int usage_error(void)
-{
-    fprintf(stderr, "%sTry 'piiscan state --help' for more information.\n", usage_text);
-    return EXIT_TROUBLE;
-}
-
 /* "2024-05-02 02:00:03" in local time for text; "2024-05-02T02:00:03Z" for JSON. */
 static void format_time(char *buf, size_t size, int64_t t, bool is_json)
 {
@@ -385,16 +379,16 @@ int cmd_state(int argc, char **argv)
         case 'h':
             return print_help(usage_text, help_text);
         default:
-            return usage_error();
+            return print_usage_error(usage_text, "state");
         }
     }
     if (optind < argc) {
         cli_message(NULL, "unexpected argument '%s'", argv[optind]);
-        return usage_error();
+        return print_usage_error(usage_text, "state");
     }
     if (path == NULL) {
         cli_message(NULL, "no state file (give --state FILE, as to scan)");
-        return usage_error();
+        return print_usage_error(usage_text, "state");
     }
     struct state *st = NULL;
     if (state_open(path, STATE_READ, &st) != 0)

@@ -158,6 +158,12 @@ int main(int argc, char **argv)
     return run_command(cmd, argc - optind, argv + optind);
 }
 
+int print_usage_error(const char *usage, const char *command)
+{
+    fprintf(stderr, "%sTry 'piiscan %s --help' for more information.\n", usage, command);
+    return EXIT_TROUBLE;
+}
+
 int print_help(const char *usage, const char *help)
 {
     fputs(usage, stdout);
