@@ -46,12 +46,10 @@ ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_e
 ParameterizedTest(struct email_case *p, detect_email,
                   every_written_form_is_found_with_its_exact_span)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_EMAIL, p->expected);
-    cr_expect_geq(c->confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
-                  c->confidence);
-    detect_free(&r);
+    pii_candidate c = detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL,
+                                        PIISCAN_TYPE_EMAIL, p->expected, NULL);
+    cr_expect_geq(c.confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
+                  c.confidence);
 }
 
 Test(detect_email, a_display_name_before_the_address_is_a_name_finding_of_its_own)
@@ -100,11 +98,8 @@ ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_ad
 ParameterizedTest(struct not_email_case *p, detect_email,
                   things_with_an_at_sign_that_are_not_addresses)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not an address; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED,
+                       "is not an address");
 }
 
 Test(detect_email, several_addresses_in_one_line_are_each_found)
@@ -129,10 +124,7 @@ Test(detect_email, several_addresses_in_one_line_are_each_found)
 
 Test(detect_email, an_email_column_confirms_and_names_the_evidence)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "taro@example.jp", PII_COL_EMAIL, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c =
-        detect_assert_one(&r, "email column", PIISCAN_TYPE_EMAIL, "taro@example.jp");
-    cr_expect_str_eq(c->detector, "email/column", "the column is named as the evidence");
-    detect_free(&r);
+    /* The column is named as the evidence. */
+    detect_expect_one("email column", NULL, "taro@example.jp", PII_COL_EMAIL, NULL,
+                      PIISCAN_TYPE_EMAIL, NULL, "email/column");
 }

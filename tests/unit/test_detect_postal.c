@@ -62,11 +62,9 @@ ParameterizedTest(struct postal_case *p, detect_postal,
 {
     assert_exists(SHIBUYA);
     assert_exists(CHIYODA);
-    struct detect_run r = {0};
-    detect_unit(&r, p->record[0] != '\0' ? p->record : NULL, p->input, (enum pii_column)p->column,
-                NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, p->label, PIISCAN_TYPE_POSTAL_CODE, p->expected);
-    detect_free(&r);
+    detect_expect_one(p->label, p->record[0] != '\0' ? p->record : NULL, p->input,
+                      (enum pii_column)p->column, NULL, PIISCAN_TYPE_POSTAL_CODE, p->expected,
+                      NULL);
 }
 
 struct negative_case {
@@ -97,25 +95,17 @@ ParameterizedTest(struct negative_case *p, detect_postal, no_code_is_carved_out_
 {
     if (p->inner != 0)
         assert_exists(p->inner);
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_postal, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no postal code; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_postal,
+                       DETECT_UNSCORED, "holds no postal code");
 }
 
 Test(detect_postal, a_code_that_does_not_exist_is_not_reported_even_with_the_mark)
 {
     cr_assert(!pii_postal_code_exists(1234567), "test data: 123-4567 is not a real code");
     const char *inputs[] = {"123-4567", "〒123-4567", "〒1234567"};
-    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-        struct detect_run r = {0};
-        detect_unit(&r, NULL, inputs[i], PII_COL_POSTAL_CODE, &pii_detector_postal,
-                    DETECT_UNSCORED);
-        cr_expect_eq(r.found.len, 0, "\"%s\" is not in the list; got %s", inputs[i],
-                     detect_describe(&r));
-        detect_free(&r);
-    }
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        detect_expect_none("postal column", NULL, inputs[i], PII_COL_POSTAL_CODE,
+                           &pii_detector_postal, DETECT_UNSCORED, "is not in the list");
 }
 
 static const pii_candidate *find_postal(struct detect_run *r, const char *record, const char *input,
@@ -153,11 +143,8 @@ Test(detect_postal, dashed_alone_is_moderate_and_context_raises_it)
 Test(detect_postal, a_phone_column_lowers_a_dashed_code_below_the_threshold)
 {
     assert_exists(SHIBUYA);
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "150-0001", PII_COL_PHONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "a postal-looking value in a phone column is suspect; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("phone column", NULL, "150-0001", PII_COL_PHONE, NULL, DETECT_THRESHOLD,
+                       "is a postal-looking value in a phone column, which is suspect");
 }
 
 Test(detect_postal, a_postal_code_and_a_phone_in_one_line_are_both_found)
