@@ -111,47 +111,6 @@ static inline char *test_read_source(const char *name, size_t *out_len)
     return test_read_under("PIISCAN_SRCDIR", name, out_len);
 }
 
-/* Findings kept with their text, for tests that compare or re-check them after a scan. */
-typedef struct test_span {
-    uint64_t start;
-    uint64_t end;
-    piiscan_type type;
-    char *text; /* NUL-terminated copy */
-    size_t text_len;
-} test_span;
-
-typedef struct test_spans {
-    test_span *v;
-    size_t n;
-    size_t cap;
-} test_spans;
-
-/* A piiscan_finding_fn that appends to the test_spans given as `user`. */
-static inline int test_collect_spans(const piiscan_finding *f, void *user)
-{
-    test_spans *s = user;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        cr_assert_not_null(s->v);
-    }
-    test_span *x = &s->v[s->n++];
-    *x = (test_span){.start = f->start, .end = f->end, .type = f->type, .text_len = f->text_len};
-    x->text = malloc(f->text_len + 1);
-    cr_assert_not_null(x->text);
-    memcpy(x->text, f->text, f->text_len);
-    x->text[f->text_len] = '\0';
-    return 0;
-}
-
-static inline void test_spans_free(test_spans *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i].text);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
 /* The first occurrence of needle in hay, or NULL. */
 static inline const char *test_memmem(const char *hay, size_t n, const char *needle, size_t k)
 {

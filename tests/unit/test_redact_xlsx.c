@@ -24,6 +24,7 @@
 #include "internal.h"
 #include "piiscan.h"
 #include "redact.h"
+#include "scan_helpers.h"
 #include "xlsx_helpers.h"
 
 static piiscan_scanner *sc;
@@ -31,11 +32,7 @@ static char dir[64];
 
 static void setup(void)
 {
-    piiscan_options *opt;
-    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
-    piiscan_error err;
-    cr_assert_eq(piiscan_scanner_new(opt, &sc, &err), PIISCAN_OK, "scanner: %s", err.text);
-    piiscan_options_free(opt);
+    sc = test_scanner_new(test_options_new(0));
     snprintf(dir, sizeof dir, "/tmp/piiscan-redact-xlsx.XXXXXX");
     cr_assert_not_null(mkdtemp(dir), "a scratch directory for the fixtures");
 }
