@@ -18,6 +18,23 @@
 
 #include "piiscan.h"
 
+/* The iconv name of an encoding the library reports or is told: "CP932", "EUC-JP-MS"... */
+static inline const char *test_iconv_name(piiscan_encoding enc)
+{
+    switch (enc) {
+    case PIISCAN_ENCODING_CP932:
+        return "CP932";
+    case PIISCAN_ENCODING_EUCJP:
+        return "EUC-JP-MS";
+    case PIISCAN_ENCODING_UTF16LE:
+        return "UTF-16LE";
+    case PIISCAN_ENCODING_UTF16BE:
+        return "UTF-16BE";
+    default:
+        return "UTF-8";
+    }
+}
+
 /* src[0..n) converted from `from` to `to` (NULL means "UTF-8"), or NULL when iconv does not
  * know a charset or the bytes do not convert completely. */
 static inline char *test_convert(const char *src, size_t n, const char *from, const char *to,

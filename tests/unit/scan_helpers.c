@@ -131,19 +131,3 @@ int test_scan(const piiscan_scanner *sc, const void *buf, size_t len, size_t chu
     piiscan_stream_free(st);
     return rc;
 }
-
-const char *test_iconv_name(piiscan_encoding enc)
-{
-    switch (enc) {
-    case PIISCAN_ENCODING_CP932:
-        return "CP932";
-    case PIISCAN_ENCODING_EUCJP:
-        return "EUC-JP-MS";
-    case PIISCAN_ENCODING_UTF16LE:
-        return "UTF-16LE";
-    case PIISCAN_ENCODING_UTF16BE:
-        return "UTF-16BE";
-    default:
-        return "UTF-8";
-    }
-}

@@ -76,7 +76,4 @@ int test_feed(piiscan_stream *st, const void *buf, size_t len, size_t chunk,
 int test_scan(const piiscan_scanner *sc, const void *buf, size_t len, size_t chunk,
               const piiscan_source *src, test_findings *out, piiscan_stats *stats);
 
-/** The iconv name of an encoding the library reports ("CP932", "EUC-JP-MS", ...). */
-const char *test_iconv_name(piiscan_encoding enc);
-
 #endif /* PIISCAN_TEST_SCAN_HELPERS_H */
