@@ -196,6 +196,40 @@ static inline size_t detect_count(const struct detect_run *r, piiscan_type type)
     return n;
 }
 
+/* Rows of the detector suites' tables. Arrays, not pointers: Criterion copies parameters into
+ * the process that runs the test, where the addresses of string literals may differ. */
+
+/** A labelled text (one that must hold nothing, say). */
+struct detect_text_case {
+    char label[64];
+    char input[160];
+};
+
+/** A text and the span to be found in it, as it occurs in the text. */
+struct detect_span_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+};
+
+/** The same, in a column and inside a record (empty: the text is the whole record). */
+struct detect_record_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+    int column; /* enum pii_column */
+    char record[96];
+};
+
+/** The same, in a column, with the detector string the finding must carry as its evidence. */
+struct detect_evidence_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+    int column; /* enum pii_column */
+    char evidence[32];
+};
+
 /** Runs `only` (or every detector when NULL) on `text` inside `record` (NULL: the text alone)
  *  at the default threshold and asserts exactly one finding, of `type`, spanning `expected`
  *  (NULL: the whole text) and, unless `evidence` is NULL, carrying that detector string.

@@ -14,18 +14,9 @@ TestSuite(detect_address);
 /* The address detector alone: it keeps no compiled state, so the suite needs no set-up. */
 static const struct pii_detector *const address = &pii_detector_address;
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct address_case {
-    char label[64];
-    char input[160];
-    char expected[128]; /* the span, as it occurs in input */
-    int column;         /* enum pii_column */
-    char evidence[32];
-};
-
 ParameterizedTestParameters(detect_address, every_written_shape_is_found_to_the_room)
 {
-    static struct address_case cases[] = {
+    static struct detect_evidence_case cases[] = {
         {"full address with postal code, building and room",
          "〒106-0032 東京都港区六本木１丁目２番３号 コーポ森 101号室",
          "東京都港区六本木１丁目２番３号 コーポ森 101号室", PII_COL_NONE, "address/dict"},
@@ -77,10 +68,11 @@ ParameterizedTestParameters(detect_address, every_written_shape_is_found_to_the_
         {"building column", "コーポ森 101号室", "コーポ森 101号室", PII_COL_BUILDING,
          "address/column"},
     };
-    return cr_make_param_array(struct address_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_evidence_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct address_case *p, detect_address, every_written_shape_is_found_to_the_room)
+ParameterizedTest(struct detect_evidence_case *p, detect_address,
+                  every_written_shape_is_found_to_the_room)
 {
     detect_expect_one(p->label, NULL, p->input, (enum pii_column)p->column, address,
                       PIISCAN_TYPE_ADDRESS, p->expected, p->evidence);

@@ -24,15 +24,9 @@ static bool luhn(const char *digits)
     return sum % 10 == 0;
 }
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct issuer_case {
-    char label[64];
-    char number[24];
-};
-
 ParameterizedTestParameters(detect_card, every_issuer_prefix_and_length_is_recognised)
 {
-    static struct issuer_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"Visa, 16", "4111111111111111"},           {"Visa, 19", "4111111111111111110"},
         {"Mastercard 51-55", "5555555555554444"},   {"Mastercard 2221-2720", "2221000000000009"},
         {"American Express 34", "340000000000009"}, {"American Express 37", "378282246310005"},
@@ -42,25 +36,20 @@ ParameterizedTestParameters(detect_card, every_issuer_prefix_and_length_is_recog
         {"Discover 644-649", "6440000000000005"},   {"Discover 65", "6500000000000002"},
         {"UnionPay 62, 16", "6200000000000005"},    {"UnionPay 62, 19", "6200000000000000000"},
     };
-    return cr_make_param_array(struct issuer_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct issuer_case *p, detect_card, every_issuer_prefix_and_length_is_recognised)
+ParameterizedTest(struct detect_text_case *p, detect_card,
+                  every_issuer_prefix_and_length_is_recognised)
 {
-    cr_assert(luhn(p->number), "test data: %s passes Luhn", p->number);
-    detect_expect_one(p->label, NULL, p->number, PII_COL_NONE, NULL, PIISCAN_TYPE_CREDIT_CARD, NULL,
+    cr_assert(luhn(p->input), "test data: %s passes Luhn", p->input);
+    detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_CREDIT_CARD, NULL,
                       NULL);
 }
 
-struct form_case {
-    char label[64];
-    char input[96];
-    char expected[96];
-};
-
 ParameterizedTestParameters(detect_card, every_grouping_is_found_with_its_exact_span)
 {
-    static struct form_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"4-4-4-4 with spaces", "4111 1111 1111 1111", "4111 1111 1111 1111"},
         {"4-4-4-4 with hyphens", "4111-1111-1111-1111", "4111-1111-1111-1111"},
         {"4-6-5 (American Express)", "3782 822463 10005", "3782 822463 10005"},
@@ -73,10 +62,11 @@ ParameterizedTestParameters(detect_card, every_grouping_is_found_with_its_exact_
          "4111 1111 1111 1111"},
         {"after a quantity and a space", "数量 2 4111 1111 1111 1111", "4111 1111 1111 1111"},
     };
-    return cr_make_param_array(struct form_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct form_case *p, detect_card, every_grouping_is_found_with_its_exact_span)
+ParameterizedTest(struct detect_span_case *p, detect_card,
+                  every_grouping_is_found_with_its_exact_span)
 {
     detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_CREDIT_CARD,
                       p->expected, NULL);
@@ -119,24 +109,19 @@ ParameterizedTest(struct invalid_case *p, detect_card, numbers_no_issuer_would_i
                        DETECT_UNSCORED, "is not a card number");
 }
 
-struct boundary_case {
-    char label[64];
-    char input[96];
-};
-
 ParameterizedTestParameters(detect_card, card_digits_inside_other_numbers_are_not_cards)
 {
-    static struct boundary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"inside a longer digit run", "94111111111111111"},
         {"mixed separators", "4111-1111 1111-1111"},
         {"continued by a hyphen and digits", "4111-1111-1111-1111-22"},
         {"glued to letters", "ID4111111111111111"},
         {"after a dash joined to digits", "12-4111111111111111"},
     };
-    return cr_make_param_array(struct boundary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct boundary_case *p, detect_card,
+ParameterizedTest(struct detect_text_case *p, detect_card,
                   card_digits_inside_other_numbers_are_not_cards)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_card, DETECT_UNSCORED,

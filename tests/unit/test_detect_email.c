@@ -10,16 +10,9 @@
 
 TestSuite(detect_email, .init = detect_setup, .fini = detect_teardown);
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct email_case {
-    char label[64];
-    char input[128];
-    char expected[128];
-};
-
 ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_exact_span)
 {
-    static struct email_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"plain", "taro.yamada@example.co.jp", "taro.yamada@example.co.jp"},
         {"carrier: consecutive dots and a dot before @", "taro..yamada.@docomo.ne.jp",
          "taro..yamada.@docomo.ne.jp"},
@@ -40,10 +33,10 @@ ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_e
         {"IDN top-level domain", "taro@example.xn--wgv71a", "taro@example.xn--wgv71a"},
         {"hyphen inside a label", "taro@my-shop.example.jp", "taro@my-shop.example.jp"},
     };
-    return cr_make_param_array(struct email_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct email_case *p, detect_email,
+ParameterizedTest(struct detect_span_case *p, detect_email,
                   every_written_form_is_found_with_its_exact_span)
 {
     pii_candidate c = detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL,
@@ -69,14 +62,9 @@ Test(detect_email, a_display_name_before_the_address_is_a_name_finding_of_its_ow
     detect_free(&r);
 }
 
-struct not_email_case {
-    char label[64];
-    char input[128];
-};
-
 ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_addresses)
 {
-    static struct not_email_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"retina image name", "icon@2x.png"},
         {"retina image name, three times", "logo@3x.webp"},
         {"image with an upper-case extension", "photo@2x.JPG"},
@@ -92,10 +80,10 @@ ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_ad
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.jp"},
         {"domain glued to more text", "taro@example.jp_backup"},
     };
-    return cr_make_param_array(struct not_email_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct not_email_case *p, detect_email,
+ParameterizedTest(struct detect_text_case *p, detect_email,
                   things_with_an_at_sign_that_are_not_addresses)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED,

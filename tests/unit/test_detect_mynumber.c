@@ -57,17 +57,9 @@ ParameterizedTest(struct base_case *p, detect_mynumber, exactly_the_right_check_
     }
 }
 
-struct form_case {
-    char label[64];
-    char input[96];
-    char expected[64];
-    int column;      /* enum pii_column */
-    char record[96]; /* empty: the input is the whole record */
-};
-
 ParameterizedTestParameters(detect_mynumber, every_form_with_context_is_found_with_its_exact_span)
 {
-    static struct form_case cases[] = {
+    static struct detect_record_case cases[] = {
         {"contiguous after マイナンバー", "マイナンバー：123456789018", "123456789018",
          PII_COL_NONE, ""},
         {"hyphens after 個人番号", "個人番号 1234-5678-9018", "1234-5678-9018", PII_COL_NONE, ""},
@@ -79,10 +71,10 @@ ParameterizedTestParameters(detect_mynumber, every_form_with_context_is_found_wi
         {"My Number column", "314159265352", "314159265352", PII_COL_MY_NUMBER, ""},
         {"My Number column, grouped", "3141-5926-5352", "3141-5926-5352", PII_COL_MY_NUMBER, ""},
     };
-    return cr_make_param_array(struct form_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_record_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct form_case *p, detect_mynumber,
+ParameterizedTest(struct detect_record_case *p, detect_mynumber,
                   every_form_with_context_is_found_with_its_exact_span)
 {
     pii_candidate c = detect_expect_one(p->label, p->record[0] != '\0' ? p->record : NULL, p->input,
@@ -123,24 +115,19 @@ ParameterizedTest(struct no_context_case *p, detect_mynumber,
     detect_free(&r);
 }
 
-struct boundary_case {
-    char label[64];
-    char input[96];
-};
-
 ParameterizedTestParameters(detect_mynumber, twelve_digits_inside_longer_numbers_are_not_numbers)
 {
-    static struct boundary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"corporate number (13 digits)", "マイナンバー 1123456789018"},
         {"followed by a digit", "マイナンバー 1234567890181"},
         {"first three groups of a card", "マイナンバー 1234-5678-9018-1234"},
         {"mixed separators", "マイナンバー 1234-5678 9018"},
         {"glued to letters", "マイナンバー A123456789018"},
     };
-    return cr_make_param_array(struct boundary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct boundary_case *p, detect_mynumber,
+ParameterizedTest(struct detect_text_case *p, detect_mynumber,
                   twelve_digits_inside_longer_numbers_are_not_numbers)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_mynumber,

@@ -14,18 +14,9 @@ TestSuite(detect_name);
 /* The name detector alone: it keeps no compiled state, so the suite needs no set-up. */
 static const struct pii_detector *const name = &pii_detector_name;
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct name_case {
-    char label[64];
-    char input[128];
-    char expected[64]; /* the span, as it occurs in input */
-    int column;        /* enum pii_column */
-    char evidence[32]; /* the detector string the finding must carry */
-};
-
 ParameterizedTestParameters(detect_name, every_written_shape_is_found_without_its_honorific)
 {
-    static struct name_case cases[] = {
+    static struct detect_evidence_case cases[] = {
         {"surname and given name", "山田太郎", "山田太郎", PII_COL_NONE, "name/dict"},
         {"with a space", "山田 太郎", "山田 太郎", PII_COL_NONE, "name/dict"},
         {"with an ideographic space", "山田　太郎", "山田　太郎", PII_COL_NONE, "name/dict"},
@@ -90,24 +81,19 @@ ParameterizedTestParameters(detect_name, every_written_shape_is_found_without_it
          "name/column"},
         {"a place name in a name column is a name", "松本", "松本", PII_COL_NAME, "name/column"},
     };
-    return cr_make_param_array(struct name_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_evidence_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct name_case *p, detect_name,
+ParameterizedTest(struct detect_evidence_case *p, detect_name,
                   every_written_shape_is_found_without_its_honorific)
 {
     detect_expect_one(p->label, NULL, p->input, (enum pii_column)p->column, name, PIISCAN_TYPE_NAME,
                       p->expected, p->evidence);
 }
 
-struct not_name_case {
-    char label[64];
-    char input[128];
-};
-
 ParameterizedTestParameters(detect_name, places_products_companies_and_words_are_not_names)
 {
-    static struct not_name_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"a city", "松本市"},
         {"a company with 様, the surname glued after its form", "株式会社伊藤園芸様"},
         {"a company form itself before 様", "木酒造株式会社様との共同"},
@@ -152,10 +138,10 @@ ParameterizedTestParameters(detect_name, places_products_companies_and_words_are
         {"a particle before 宛名", "請求書の宛名変更のご依頼"},
         {"a place name with さん", "長野県松本市さん"},
     };
-    return cr_make_param_array(struct not_name_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct not_name_case *p, detect_name,
+ParameterizedTest(struct detect_text_case *p, detect_name,
                   places_products_companies_and_words_are_not_names)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, name, DETECT_THRESHOLD,

@@ -11,17 +11,9 @@
 
 TestSuite(detect_phone, .init = detect_setup, .fini = detect_teardown);
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test,
- * where the addresses of string literals may differ. */
-struct phone_case {
-    char label[64];
-    char input[64];
-    char expected[64]; /* the span, as it occurs in input */
-};
-
 ParameterizedTestParameters(detect_phone, every_written_form_is_found_with_its_exact_span)
 {
-    static struct phone_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"dashed Tokyo number", "03-1234-5678", "03-1234-5678"},
         {"ungrouped Tokyo number", "0312345678", "0312345678"},
         {"exchange in parentheses", "03(1234)5678", "03(1234)5678"},
@@ -66,24 +58,19 @@ ParameterizedTestParameters(detect_phone, every_written_form_is_found_with_its_e
         {"followed by a space and more digits", "090 1234 5678 12", "090 1234 5678"},
         {"at a sentence end", "連絡は090-1234-5678.", "090-1234-5678"},
     };
-    return cr_make_param_array(struct phone_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct phone_case *p, detect_phone,
+ParameterizedTest(struct detect_span_case *p, detect_phone,
                   every_written_form_is_found_with_its_exact_span)
 {
     detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_PHONE, p->expected,
                       NULL);
 }
 
-struct plan_case {
-    char label[64];
-    char input[64];
-};
-
 ParameterizedTestParameters(detect_phone, numbers_outside_the_numbering_plan_are_not_phones)
 {
-    static struct plan_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"mobile one digit short", "090-1234-567"},
         {"mobile one digit long", "090-1234-56789"},
         {"mobile with 0 after the prefix", "090-0123-4567"},
@@ -98,10 +85,10 @@ ParameterizedTestParameters(detect_phone, numbers_outside_the_numbering_plan_are
         {"mobile grouped like a fixed line", "0901-234-5678"},
         {"+81 with a fixed line one digit short", "+81-3-123-4567"},
     };
-    return cr_make_param_array(struct plan_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct plan_case *p, detect_phone,
+ParameterizedTest(struct detect_text_case *p, detect_phone,
                   numbers_outside_the_numbering_plan_are_not_phones)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED,
@@ -110,7 +97,7 @@ ParameterizedTest(struct plan_case *p, detect_phone,
 
 ParameterizedTestParameters(detect_phone, numbers_joined_to_other_text_are_not_phones)
 {
-    static struct plan_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"SKU with letters", "ABC-0312-3456"},
         {"SKU with letters and a full number", "ABC-0312345678"},
         {"end of a Rakuten order number", "382930-20220705-0123456789"},
@@ -124,10 +111,11 @@ ParameterizedTestParameters(detect_phone, numbers_joined_to_other_text_are_not_p
         {"an amount with 円", "0312345678円"},
         {"hotel is not tel", "hotel0312345678"},
     };
-    return cr_make_param_array(struct plan_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct plan_case *p, detect_phone, numbers_joined_to_other_text_are_not_phones)
+ParameterizedTest(struct detect_text_case *p, detect_phone,
+                  numbers_joined_to_other_text_are_not_phones)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED,
                        "has no free-standing phone number");
@@ -187,22 +175,17 @@ Test(detect_phone, the_evidence_is_named_in_the_detector_string)
     detect_free(&r);
 }
 
-struct stripped_case {
-    char label[64];
-    char input[64];
-};
-
 ParameterizedTestParameters(detect_phone, a_phone_column_restores_the_zero_a_spreadsheet_dropped)
 {
-    static struct stripped_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"mobile without its 0", "9012345678"},
         {"Tokyo number without its 0", "312345678"},
         {"with spaces around", " 9012345678 "},
     };
-    return cr_make_param_array(struct stripped_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct stripped_case *p, detect_phone,
+ParameterizedTest(struct detect_text_case *p, detect_phone,
                   a_phone_column_restores_the_zero_a_spreadsheet_dropped)
 {
     const char *digits = p->input + strspn(p->input, " ");

@@ -21,18 +21,9 @@ static void assert_exists(uint32_t code)
     cr_assert(pii_postal_code_exists(code), "test data: %07u is in the postal code list", code);
 }
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct postal_case {
-    char label[64];
-    char input[96];
-    char expected[64];
-    int column;      /* enum pii_column */
-    char record[96]; /* empty: the input is the whole record */
-};
-
 ParameterizedTestParameters(detect_postal, every_written_form_is_found_with_its_exact_span)
 {
-    static struct postal_case cases[] = {
+    static struct detect_record_case cases[] = {
         {"dashed", "150-0001", "150-0001", PII_COL_NONE, ""},
         {"postal mark", "〒150-0001", "150-0001", PII_COL_NONE, ""},
         {"postal mark and a space", "〒 150-0001", "150-0001", PII_COL_NONE, ""},
@@ -54,10 +45,10 @@ ParameterizedTestParameters(detect_postal, every_written_form_is_found_with_its_
         {"dashed before an address", "150-0001 東京都渋谷区神宮前", "150-0001", PII_COL_NONE, ""},
         {"inside a sentence", "送付先は〒100-0001です", "100-0001", PII_COL_NONE, ""},
     };
-    return cr_make_param_array(struct postal_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_record_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct postal_case *p, detect_postal,
+ParameterizedTest(struct detect_record_case *p, detect_postal,
                   every_written_form_is_found_with_its_exact_span)
 {
     assert_exists(SHIBUYA);

@@ -198,15 +198,9 @@ ParameterizedTest(struct survivor_case *p, score,
     pii_candidates_free(&c);
 }
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct ordinary_case {
-    char label[64];
-    char input[96];
-};
-
 ParameterizedTestParameters(score, ordinary_numbers_of_an_order_export_are_not_personal_data)
 {
-    static struct ordinary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"ISO date", "2022-07-05"},
         {"date with slashes", "2022/07/05"},
         {"Japanese date", "2022年7月5日"},
@@ -230,10 +224,10 @@ ParameterizedTestParameters(score, ordinary_numbers_of_an_order_export_are_not_p
         {"points", "合計 1,280点"},
         {"a whole order line", "2022/07/05 382930-20220705-0123456789 4901234567894 ¥12,800 x2"},
     };
-    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct ordinary_case *p, score,
+ParameterizedTest(struct detect_text_case *p, score,
                   ordinary_numbers_of_an_order_export_are_not_personal_data)
 {
     detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD,
@@ -242,16 +236,17 @@ ParameterizedTest(struct ordinary_case *p, score,
 
 ParameterizedTestParameters(score, look_alikes_in_not_pii_columns_are_not_reported)
 {
-    static struct ordinary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"order number shaped like a phone", "0312345678"},
         {"SKU shaped like a phone", "090-1234-5678"},
         {"tracking number shaped like a postal code", "150-0001"},
         {"order number shaped like a card", "4111111111111111"},
     };
-    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct ordinary_case *p, score, look_alikes_in_not_pii_columns_are_not_reported)
+ParameterizedTest(struct detect_text_case *p, score,
+                  look_alikes_in_not_pii_columns_are_not_reported)
 {
     /* The same value outside the column is reported, or the test proves nothing. */
     struct detect_run free_text = {0};
