@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * helpers.h - shared by the unit tests: input in CP932, EUC-JP-MS and UTF-16 made at test
- * time with iconv from UTF-8 literals (no raw legacy bytes in the tree), and fixture files.
+ * time with iconv from UTF-8 literals (no raw legacy bytes in the tree), and fixture files,
+ * one by name or all of them in turn.
  * Every buffer returned is malloc'd, NUL-terminated past its length, and freed by the caller.
  */
 #ifndef PIISCAN_TEST_HELPERS_H
 #define PIISCAN_TEST_HELPERS_H
 
+#include <dirent.h>
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
 
@@ -126,6 +129,37 @@ static inline char *test_read_data(const char *name, size_t *out_len)
 static inline char *test_read_source(const char *name, size_t *out_len)
 {
     return test_read_under("PIISCAN_SRCDIR", name, out_len);
+}
+
+/* Calls fn(path, user) for every regular file below `dir` smaller than 1 MiB, in name order,
+ * leaving out names that start with a dot and not following links. */
+static inline void test_each_file(const char *dir, void (*fn)(const char *path, void *user),
+                                  void *user)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    cr_assert_geq(n, 0, "list %s", dir);
+    for (int i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        struct stat sb;
+        if (names[i]->d_name[0] != '.' && lstat(path, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode))
+                test_each_file(path, fn, user);
+            else if (S_ISREG(sb.st_mode) && sb.st_size < (1 << 20))
+                fn(path, user);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* test_each_file() over every fixture under $PIISCAN_TEST_DATA. */
+static inline void test_each_fixture(void (*fn)(const char *path, void *user), void *user)
+{
+    const char *data = getenv("PIISCAN_TEST_DATA");
+    cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
+    test_each_file(data, fn, user);
 }
 
 /* The first occurrence of needle in hay, or NULL. */

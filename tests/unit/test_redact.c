@@ -12,7 +12,6 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -384,31 +383,15 @@ static void check_fixture(const char *path, piiscan_mask mask)
     free(raw);
 }
 
-static void walk(const char *dir, piiscan_mask mask)
+/* check_fixture() as test_each_fixture() calls it: user is the mask. */
+static void check_fixture_in(const char *path, void *mask)
 {
-    struct dirent **names;
-    int n = scandir(dir, &names, NULL, alphasort);
-    cr_assert_geq(n, 0, "list %s", dir);
-    for (int i = 0; i < n; i++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        struct stat sb;
-        if (names[i]->d_name[0] != '.' && lstat(path, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode))
-                walk(path, mask);
-            else if (S_ISREG(sb.st_mode) && sb.st_size < (1 << 20))
-                check_fixture(path, mask);
-        }
-        free(names[i]);
-    }
-    free(names);
+    check_fixture(path, *(const piiscan_mask *)mask);
 }
 
 static void every_fixture(piiscan_mask mask)
 {
-    const char *data = getenv("PIISCAN_TEST_DATA");
-    cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
-    walk(data, mask);
+    test_each_fixture(check_fixture_in, &mask);
     free(tokens_seen.data);
     tokens_seen = (buf){0};
     cr_assert_gt(round_trips, 40, "the fixtures were found (%zu round trips)", round_trips);
