@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "piiscan.h"
 
@@ -160,6 +161,19 @@ static inline void test_each_fixture(void (*fn)(const char *path, void *user), v
     const char *data = getenv("PIISCAN_TEST_DATA");
     cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
     test_each_file(data, fn, user);
+}
+
+/* The line ends every reader takes (LF, CRLF, a lone CR), as the parameters of a
+ * ParameterizedTest: ParameterizedTestParameters(x, y) { return test_line_ends(); }. */
+struct test_line_end {
+    char label[16];
+    char eol[4];
+};
+
+static inline struct criterion_test_params test_line_ends(void)
+{
+    static struct test_line_end ends[] = {{"LF", "\n"}, {"CRLF", "\r\n"}, {"lone CR", "\r"}};
+    return cr_make_param_array(struct test_line_end, ends, sizeof ends / sizeof ends[0]);
 }
 
 /* The first occurrence of needle in hay, or NULL. */

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "helpers.h"
 #include "internal.h"
 
 /* A Rakuten-style order export (all fields quoted, CRLF rows) with a comma inside an address
@@ -300,23 +301,12 @@ Test(read_csv, closing_quote_at_end_of_input_is_excluded_from_the_field)
 
 /* --- line ends ---------------------------------------------------------------------------- */
 
-/* Parameters are copied into the test's process: strings live inside the struct. */
-struct eol_case {
-    char label[16];
-    char eol[4];
-};
-
 ParameterizedTestParameters(read_csv, records_end_at_each_kind_of_line_end)
 {
-    static struct eol_case cases[] = {
-        {"LF", "\n"},
-        {"CRLF", "\r\n"},
-        {"lone CR", "\r"},
-    };
-    return cr_make_param_array(struct eol_case, cases, sizeof cases / sizeof cases[0]);
+    return test_line_ends();
 }
 
-ParameterizedTest(struct eol_case *c, read_csv, records_end_at_each_kind_of_line_end)
+ParameterizedTest(struct test_line_end *c, read_csv, records_end_at_each_kind_of_line_end)
 {
     char text[256];
     snprintf(text, sizeof text, "氏名,電話%s山田 太郎,090-0000-1234%s%s末尾,x", c->eol, c->eol,

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "helpers.h"
 #include "internal.h"
 
 /* The smallest limit the options accept; pieces are easy to reason about at this size. */
@@ -76,23 +77,12 @@ static size_t read_all_checked(const char *text, size_t len, size_t max_bytes, s
 
 /* --- line ends ---------------------------------------------------------------------------- */
 
-/* Parameters are copied into the test's process: strings live inside the struct. */
-struct eol_case {
-    char label[16];
-    char eol[4];
-};
-
 ParameterizedTestParameters(read_text, lines_end_at_each_kind_of_line_end)
 {
-    static struct eol_case cases[] = {
-        {"LF", "\n"},
-        {"CRLF", "\r\n"},
-        {"lone CR", "\r"},
-    };
-    return cr_make_param_array(struct eol_case, cases, sizeof cases / sizeof cases[0]);
+    return test_line_ends();
 }
 
-ParameterizedTest(struct eol_case *c, read_text, lines_end_at_each_kind_of_line_end)
+ParameterizedTest(struct test_line_end *c, read_text, lines_end_at_each_kind_of_line_end)
 {
     char text[256];
     snprintf(text, sizeof text, "お問い合わせ: 090-0000-1234%s%s〒150-0002 東京都渋谷区", c->eol,
