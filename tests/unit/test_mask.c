@@ -8,22 +8,11 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
+#include "codec_helpers.h"
 #include "helpers.h"
 #include "redact.h"
 
-static pii_codec_tables *tables;
-
-static void make_tables(void)
-{
-    cr_assert_eq(pii_codec_tables_new(&tables, NULL), PIISCAN_OK);
-}
-
-static void free_tables(void)
-{
-    pii_codec_tables_free(tables);
-}
-
-TestSuite(mask, .init = make_tables, .fini = free_tables);
+TestSuite(mask, .init = codec_setup, .fini = codec_teardown);
 
 /* A masker of the mask characters `narrow` and `wide`. */
 static pii_masker masker_of(const char *narrow, const char *wide)
@@ -39,7 +28,8 @@ static char *encoded_with_chars(const char *value, piiscan_encoding enc, size_t 
                                 pii_chars *chars)
 {
     char *in = test_iconv(value, strlen(value), test_iconv_name(enc), n);
-    cr_assert_eq(pii_chars_decode(tables, enc, (const unsigned char *)in, *n, chars), PIISCAN_OK);
+    cr_assert_eq(pii_chars_decode(codec_tables, enc, (const unsigned char *)in, *n, chars),
+                 PIISCAN_OK);
     return in;
 }
 
@@ -287,7 +277,7 @@ Test(mask, invalid_bytes_in_a_span_are_masked_byte_by_byte)
     pii_masker m = masker_of("*", "＊");
     const unsigned char in[] = {'0', 0x81, '9'}; /* 0x81 then '9' is no CP932 character */
     pii_chars chars = {0};
-    cr_assert_eq(pii_chars_decode(tables, PIISCAN_ENCODING_CP932, in, sizeof in, &chars),
+    cr_assert_eq(pii_chars_decode(codec_tables, PIISCAN_ENCODING_CP932, in, sizeof in, &chars),
                  PIISCAN_OK);
     pii_bytes out = {0};
     cr_assert_eq(pii_mask_span(&m, PIISCAN_MASK_PARTIAL, PIISCAN_TYPE_NAME, PIISCAN_ENCODING_CP932,
