@@ -46,6 +46,22 @@ static int scan_in_chunks(const char *buf, size_t len, size_t chunk, const piisc
     return test_feed(st, buf, len, chunk, src);
 }
 
+/* Scans a NUL-terminated text in one feed. */
+static int scan_whole(const char *text)
+{
+    return scan_in_chunks(text, strlen(text), strlen(text), NULL);
+}
+
+/* Whether one finding of `type` with text `text` was collected. */
+static bool has_finding(piiscan_type type, const char *text)
+{
+    for (size_t i = 0; i < got.n; i++) {
+        if (got.v[i].type == type && strcmp(got.v[i].text, text) == 0)
+            return true;
+    }
+    return false;
+}
+
 static const char orders_utf8[] =
     "注文番号,お名前,電話番号,郵便番号\r\n"
     "382930-20220705-0123456789,山田太郎,03-1234-5678,〒106-0032\r\n"
@@ -163,18 +179,16 @@ Test(stream, header_below_title_rows_gives_columns_their_meaning)
                       "出力日,2022-08-01\n"
                       "注文番号,お名前,電話番号\n"
                       "1001,山田太郎,9012345678\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     cr_assert_eq(piiscan_stream_stats(st)->header_line, 3, "header found under two title rows");
-    bool seen = false;
-    for (size_t i = 0; i < got.n; i++)
-        seen |= got.v[i].type == PIISCAN_TYPE_PHONE && strcmp(got.v[i].text, "9012345678") == 0;
-    cr_assert(seen, "the stripped mobile number in the phone column is reported");
+    cr_assert(has_finding(PIISCAN_TYPE_PHONE, "9012345678"),
+              "the stripped mobile number in the phone column is reported");
 }
 
 Test(stream, the_same_digits_without_a_phone_header_are_not_reported)
 {
     const char *csv = "注文番号,お名前,数量\n1001,山田太郎,9012345678\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     for (size_t i = 0; i < got.n; i++)
         cr_expect_neq(got.v[i].type, PIISCAN_TYPE_PHONE, "reported %s", got.v[i].text);
 }
@@ -185,7 +199,7 @@ Test(stream, lines_are_counted_across_crlf_lf_cr_and_quoted_newlines)
                       "\"x\r\ny\",03-1234-5678\n"
                       "c,d\r"
                       "e,090-1234-5678\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     cr_assert_eq(got.n, 2);
     cr_expect_eq(got.v[0].line, 3, "the phone follows a quoted field that spans lines 2 and 3");
     cr_expect_eq(got.v[1].line, 5, "after a CR-only line end");
@@ -221,23 +235,13 @@ Test(stream, findings_carry_their_record_and_character_column)
     cr_expect_eq(phones, 3, "three phone numbers, got %zu", phones);
 }
 
-/* Whether one finding of `type` with text `text` was collected. */
-static bool has_finding(piiscan_type type, const char *text)
-{
-    for (size_t i = 0; i < got.n; i++) {
-        if (got.v[i].type == type && strcmp(got.v[i].text, text) == 0)
-            return true;
-    }
-    return false;
-}
-
 Test(stream, address_in_a_name_column_that_holds_no_name_is_still_found)
 {
     /* A company in the name column is no person: no name claims the field, so the address
      * after it is looked for as in any other field. */
     const char *csv = "お名前,電話番号\n"
                       "有限会社佐藤農園 東京都港区六本木1-2-3,03-1234-5678\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     cr_expect(has_finding(PIISCAN_TYPE_ADDRESS, "東京都港区六本木1-2-3"),
               "the address in the name column is reported");
     cr_expect(has_finding(PIISCAN_TYPE_NAME, "有限会社佐藤農園 東京都港区六本木1-2-3") == false,
@@ -250,7 +254,7 @@ Test(stream, name_in_an_address_column_that_holds_no_address_is_still_found)
      * it is looked for as in any other field. */
     const char *csv = "住所,電話番号\n"
                       "山田太郎様 taro@example.jp,03-1234-5678\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     cr_expect(has_finding(PIISCAN_TYPE_NAME, "山田太郎"), "the name in the address column");
     cr_expect(has_finding(PIISCAN_TYPE_EMAIL, "taro@example.jp"), "and the e-mail after it");
 }
@@ -481,6 +485,6 @@ Test(stream, values_split_over_numbered_columns_are_found_part_by_part)
 Test(stream, numbered_columns_of_other_meanings_are_not_joined)
 {
     const char *csv = "商品番号1,商品番号2,商品番号3\n070,9347,0783\n";
-    cr_assert_eq(scan_in_chunks(csv, strlen(csv), strlen(csv), NULL), PIISCAN_OK);
+    cr_assert_eq(scan_whole(csv), PIISCAN_OK);
     cr_assert_eq(got.n, 0, "product numbers that look like phone parts are not joined");
 }
