@@ -17,12 +17,10 @@ command -v git >/dev/null 2>&1 || {
     echo "SKIP: git is not installed"
     exit 77
 }
-LC_ALL=C
-export LC_ALL
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/piiscan-hook-test.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT
-trap 'exit 99' HUP INT TERM
+make_work hook-test
 
 # Only this repository's configuration: no user's or system's hooksPath, signing or hooks.
 HOME=$work
@@ -34,17 +32,8 @@ bindir=$(cd "$(dirname "$PIISCAN_BIN")" && pwd) || exit 99
 PATH=$bindir:$PATH
 export PATH
 
-passed=0
-failed=0
-pass() {
-    echo "PASS: $1"
-    passed=$((passed + 1))
-}
-fail() {
-    echo "FAIL: $1"
-    [ -f "$work/out" ] && sed 's/^/    /' "$work/out"
-    failed=$((failed + 1))
-}
+# A failure shows what the command said.
+fail_log=$work/out
 
 phone=090-1234-5678
 masked='090-\*\*\*\*-5678'
@@ -268,5 +257,4 @@ else
     fail "the entry failed on a clean staged file"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summary

@@ -16,30 +16,12 @@
 # Needs PIISCAN_BIN; setpriv (util-linux) for the permission checks when run as root.
 
 : "${PIISCAN_BIN:?PIISCAN_BIN is not set: run through make check}"
-LC_ALL=C
-export LC_ALL
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/piiscan-faults.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT
-trap 'exit 99' HUP INT TERM
+make_work faults
 chmod 755 "$work"
 cd "$work" || exit 99
-
-failed=0
-passed=0
-skipped=0
-pass() {
-    echo "PASS: $1"
-    passed=$((passed + 1))
-}
-fail() {
-    echo "FAIL: $1"
-    failed=$((failed + 1))
-}
-skip() {
-    echo "SKIP: $1"
-    skipped=$((skipped + 1))
-}
 
 # orders ROWS > FILE: a CSV export with a phone number and an e-mail address on every row.
 orders() {
@@ -264,5 +246,4 @@ killed() {
 }
 killed
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summary

@@ -11,32 +11,14 @@
 # unchanged (cli/state.h). Needs PIISCAN_BIN.
 
 : "${PIISCAN_BIN:?PIISCAN_BIN is not set: run through make check}"
-LC_ALL=C
-export LC_ALL
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 TZ=UTC
 export TZ
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/piiscan-state.XXXXXX") || exit 99
+make_work state
 first_pid=
-trap 'rm -rf "$work"' EXIT
-trap 'exit 99' HUP INT TERM
 cd "$work" || exit 99
-
-failed=0
-passed=0
-skipped=0
-pass() {
-    echo "PASS: $1"
-    passed=$((passed + 1))
-}
-fail() {
-    echo "FAIL: $1"
-    failed=$((failed + 1))
-}
-skip() {
-    echo "SKIP: $1"
-    skipped=$((skipped + 1))
-}
 
 # check NAME COMMAND...: PASS when the command succeeds, else FAIL with the log shown.
 check() {
@@ -281,5 +263,4 @@ else
     skip "no progress line with -q on a terminal"
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary

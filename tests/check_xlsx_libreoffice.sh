@@ -13,6 +13,8 @@
 
 : "${PIISCAN_BIN:?PIISCAN_BIN is not set: run through make check}"
 : "${PIISCAN_BUILDDIR:?PIISCAN_BUILDDIR is not set: run through make check}"
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 LC_ALL=C.UTF-8
 export LC_ALL
 
@@ -21,9 +23,7 @@ if ! command -v soffice >/dev/null 2>&1; then
     exit 77
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/piiscan-lo.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT
-trap 'exit 99' HUP INT TERM
+make_work lo
 cd "$work" || exit 99
 
 tab=$(printf '\t')

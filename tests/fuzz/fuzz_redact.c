@@ -11,67 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "piiscan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct out {
-    unsigned char *data;
-    size_t len;
-    size_t cap;
-};
-
-static int put(const void *p, size_t n, void *user)
-{
-    struct out *o = user;
-    if (o->len + n > o->cap) {
-        size_t cap = (o->len + n) * 2;
-        unsigned char *grown = realloc(o->data, cap);
-        if (grown == NULL)
-            abort();
-        o->data = grown;
-        o->cap = cap;
-    }
-    memcpy(o->data + o->len, p, n);
-    o->len += n;
-    return 0;
-}
-
-static piiscan_redactor *redactor(piiscan_mask mask)
-{
-    static piiscan_scanner *sc;
-    static piiscan_redactor *rd[4];
-    if (sc == NULL) {
-        piiscan_options *opt;
-        if (piiscan_options_new(&opt) != PIISCAN_OK ||
-            piiscan_options_set_max_record_bytes(opt, 1u << 16) != PIISCAN_OK ||
-            piiscan_scanner_new(opt, &sc, NULL) != PIISCAN_OK)
-            abort();
-        piiscan_options_free(opt);
-    }
-    if (rd[mask] == NULL) {
-        static const unsigned char key[32] = "fuzzing key, 32 bytes long ....";
-        piiscan_redact_options *ro;
-        if (piiscan_redact_options_new(&ro) != PIISCAN_OK ||
-            piiscan_redact_options_set_mask(ro, mask) != PIISCAN_OK ||
-            piiscan_redact_options_set_token_key(ro, key, sizeof key) != PIISCAN_OK ||
-            piiscan_redactor_new(sc, ro, &rd[mask], NULL) != PIISCAN_OK)
-            abort();
-        piiscan_redact_options_free(ro);
-    }
-    return rd[mask];
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const piiscan_mask masks[] = {PIISCAN_MASK_FULL, PIISCAN_MASK_PARTIAL,
                                          PIISCAN_MASK_TOKEN};
     for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
-        piiscan_redactor *rd = redactor(masks[m]);
+        piiscan_redactor *rd = fuzz_redactor(masks[m]);
         if (piiscan_redactor_scan_buffer(rd, data, size, NULL) != PIISCAN_OK)
             return 0; /* not scannable (a limit, a broken package): nothing to redact */
-        struct out o = {0};
-        int wrc = piiscan_redactor_write_buffer(rd, data, size, put, &o);
+        struct fuzz_output o = {0};
+        int wrc = piiscan_redactor_write_buffer(rd, data, size, fuzz_put, &o);
         if (wrc != PIISCAN_OK) {
             /* Only a workbook may be refused, for what fuzz_xlsx lists. */
             if (piiscan_redactor_stats(rd)->format != PIISCAN_FORMAT_XLSX ||

@@ -20,75 +20,10 @@
 
 #include <zip.h>
 
+#include "helpers.h"
 #include "piiscan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MAX_FINDINGS 1024
-
-struct found {
-    size_t n;
-    uint64_t start[MAX_FINDINGS];
-    uint64_t end[MAX_FINDINGS];
-    int type[MAX_FINDINGS];
-};
-
-static int collect(const piiscan_finding *f, void *user)
-{
-    struct found *found = user;
-    /* A workbook's finding has both a sheet and a cell, text neither; its offsets count the
-     * cell text in UTF-8 (a text's count the original bytes, CP932 ones too). */
-    if (f->start >= f->end || (f->sheet == NULL) != (f->cell == NULL) ||
-        (f->sheet != NULL && f->end - f->start != f->text_len))
-        abort();
-    if (found->n < MAX_FINDINGS) {
-        found->start[found->n] = f->start;
-        found->end[found->n] = f->end;
-        found->type[found->n] = (int)f->type;
-        found->n++;
-    }
-    return 0;
-}
-
-static piiscan_scanner *scanner(void);
-
-struct out {
-    unsigned char *data;
-    size_t len;
-    size_t cap;
-};
-
-static int put(const void *p, size_t n, void *user)
-{
-    struct out *o = user;
-    if (o->len + n > o->cap) {
-        size_t cap = (o->len + n) * 2;
-        unsigned char *grown = realloc(o->data, cap);
-        if (grown == NULL)
-            abort();
-        o->data = grown;
-        o->cap = cap;
-    }
-    memcpy(o->data + o->len, p, n);
-    o->len += n;
-    return 0;
-}
-
-static piiscan_redactor *redactor(piiscan_mask mask)
-{
-    static piiscan_redactor *rd[4];
-    if (rd[mask] == NULL) {
-        static const unsigned char key[32] = "fuzzing key, 32 bytes long ....";
-        piiscan_redact_options *ro;
-        if (piiscan_redact_options_new(&ro) != PIISCAN_OK ||
-            piiscan_redact_options_set_mask(ro, mask) != PIISCAN_OK ||
-            piiscan_redact_options_set_token_key(ro, key, sizeof key) != PIISCAN_OK ||
-            piiscan_redactor_new(scanner(), ro, &rd[mask], NULL) != PIISCAN_OK)
-            abort();
-        piiscan_redact_options_free(ro);
-    }
-    return rd[mask];
-}
 
 /* The redaction round trip of a package that scans. */
 static void redact(const unsigned char *package, size_t len)
@@ -96,13 +31,13 @@ static void redact(const unsigned char *package, size_t len)
     static const piiscan_mask masks[] = {PIISCAN_MASK_FULL, PIISCAN_MASK_PARTIAL,
                                          PIISCAN_MASK_TOKEN};
     for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
-        piiscan_redactor *rd = redactor(masks[m]);
+        piiscan_redactor *rd = fuzz_redactor(masks[m]);
         if (piiscan_redactor_scan_buffer(rd, package, len, NULL) != PIISCAN_OK)
             abort(); /* it scanned with a stream of the same scanner */
         if (piiscan_redactor_stats(rd)->format != PIISCAN_FORMAT_XLSX)
             return; /* text (an input that only looked like a package) is fuzz_redact's */
-        struct out o = {0};
-        int rc = piiscan_redactor_write_buffer(rd, package, len, put, &o);
+        struct fuzz_output o = {0};
+        int rc = piiscan_redactor_write_buffer(rd, package, len, fuzz_put, &o);
         const char *why = piiscan_redactor_error(rd)->text;
         if (rc != PIISCAN_OK && rc != PIISCAN_ERR_UNSUPPORTED && rc != PIISCAN_ERR_LIMIT) {
             fprintf(stderr, "mask %d: write: %s\n", (int)masks[m], why);
@@ -118,20 +53,6 @@ static void redact(const unsigned char *package, size_t len)
         }
         free(o.data);
     }
-}
-
-static piiscan_scanner *scanner(void)
-{
-    static piiscan_scanner *sc;
-    if (sc == NULL) {
-        piiscan_options *opt;
-        if (piiscan_options_new(&opt) != PIISCAN_OK ||
-            piiscan_options_set_max_record_bytes(opt, 1u << 16) != PIISCAN_OK ||
-            piiscan_scanner_new(opt, &sc, NULL) != PIISCAN_OK)
-            abort();
-        piiscan_options_free(opt);
-    }
-    return sc;
 }
 
 static const char content_types[] =
@@ -211,28 +132,9 @@ done:
     return buf;
 }
 
-static int scan(const uint8_t *data, size_t size, size_t chunk, struct found *found)
-{
-    piiscan_stream *st;
-    if (piiscan_stream_new(scanner(), collect, found, &st) != PIISCAN_OK)
-        abort();
-    int rc;
-    if (chunk == 0) {
-        rc = piiscan_stream_scan_buffer(st, data, size, NULL);
-    } else {
-        rc = piiscan_stream_begin(st, NULL);
-        for (size_t at = 0; rc == PIISCAN_OK && at < size; at += chunk)
-            rc = piiscan_stream_feed(st, data + at, size - at < chunk ? size - at : chunk);
-        if (rc == PIISCAN_OK)
-            rc = piiscan_stream_finish(st);
-    }
-    piiscan_stream_free(st);
-    return rc;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct found whole, pieces;
+    static struct fuzz_findings whole, pieces;
     if (size == 0 || data[0] < '0' || data[0] > '2')
         return 0; /* the other first bytes are left to fuzz_feed */
     if (data[0] == '0' && (size < 5 || (memcmp(data + 1, "PK\x03\x04", 4) != 0 &&
@@ -253,15 +155,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memset(&whole, 0, sizeof whole);
     memset(&pieces, 0, sizeof pieces);
-    int rc_whole = scan(package, len, 0, &whole);
-    int rc_pieces = scan(package, len, 4093, &pieces);
-    if (rc_whole != rc_pieces || whole.n != pieces.n)
-        abort();
-    for (size_t i = 0; i < whole.n; i++) {
-        if (whole.start[i] != pieces.start[i] || whole.end[i] != pieces.end[i] ||
-            whole.type[i] != pieces.type[i])
-            abort();
-    }
+    int rc_whole = fuzz_scan(package, len, 0, &whole);
+    int rc_pieces = fuzz_scan(package, len, 4093, &pieces);
+    fuzz_expect_same(rc_whole, &whole, rc_pieces, &pieces);
     if (rc_whole == PIISCAN_OK)
         redact(package, len);
     free(made);

@@ -6,7 +6,12 @@
  * the normaliser's map, so a test of full-width input states the span it wrote.
  *
  * A suite compiles the detectors once: TestSuite(x, .init = detect_setup, .fini =
- * detect_teardown).
+ * detect_teardown). The name and address detectors keep no compiled state, so the suites that
+ * run only them need no set-up.
+ *
+ * The detector suites check their cases with the same few calls: detect_expect_one (one
+ * finding, with its exact span), detect_expect_none (nothing), detect_confidence (how sure a
+ * finding is).
  */
 #ifndef PIISCAN_TEST_DETECT_HELPERS_H
 #define PIISCAN_TEST_DETECT_HELPERS_H
@@ -64,7 +69,7 @@ struct detect_run {
     char description[1024];
 };
 
-/** Runs `only` (or all five detectors when NULL) on `text`, in a column of meaning `column`,
+/** Runs `only` (or every detector when NULL) on `text`, in a column of meaning `column`,
  *  inside `record` (the text itself when NULL); then scores at `threshold` unless it is
  *  DETECT_UNSCORED. */
 static inline void detect_unit(struct detect_run *r, const char *record, const char *text,
@@ -180,6 +185,97 @@ static inline const pii_candidate *detect_assert_one(struct detect_run *r, const
     cr_assert(start == want_start && end == want_end, "%s: the span is \"%s\" = [%zu,%zu); got %s",
               label, expected, want_start, want_end, detect_describe(r));
     return c;
+}
+
+/** How many candidates of `type` the run holds. */
+static inline size_t detect_count(const struct detect_run *r, piiscan_type type)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->found.len; i++)
+        n += r->found.v[i].type == type;
+    return n;
+}
+
+/* Rows of the detector suites' tables. Arrays, not pointers: Criterion copies parameters into
+ * the process that runs the test, where the addresses of string literals may differ. */
+
+/** A labelled text (one that must hold nothing, say). */
+struct detect_text_case {
+    char label[64];
+    char input[160];
+};
+
+/** A text and the span to be found in it, as it occurs in the text. */
+struct detect_span_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+};
+
+/** The same, in a column and inside a record (empty: the text is the whole record). */
+struct detect_record_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+    int column; /* enum pii_column */
+    char record[96];
+};
+
+/** The same, in a column, with the detector string the finding must carry as its evidence. */
+struct detect_evidence_case {
+    char label[64];
+    char input[160];
+    char expected[128];
+    int column; /* enum pii_column */
+    char evidence[32];
+};
+
+/** Runs `only` (or every detector when NULL) on `text` inside `record` (NULL: the text alone)
+ *  at the default threshold and asserts exactly one finding, of `type`, spanning `expected`
+ *  (NULL: the whole text) and, unless `evidence` is NULL, carrying that detector string.
+ *  `label` names the case. Returns a copy of the finding. */
+static inline pii_candidate detect_expect_one(const char *label, const char *record,
+                                              const char *text, enum pii_column column,
+                                              const struct pii_detector *only, piiscan_type type,
+                                              const char *expected, const char *evidence)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, record, text, column, only, DETECT_THRESHOLD);
+    const pii_candidate *c = detect_assert_one(&r, label, type, expected != NULL ? expected : text);
+    if (evidence != NULL)
+        cr_expect_str_eq(c->detector, evidence, "%s: evidence of \"%s\"; got %s", label, text,
+                         detect_describe(&r));
+    pii_candidate found = *c;
+    detect_free(&r);
+    return found;
+}
+
+/** Runs `only` (or every detector when NULL) on `text` inside `record` (NULL: the text alone)
+ *  at `threshold` and expects no candidate. The failure reads "label: "text" claim; got ...",
+ *  so `claim` says what the text is: "breaks the numbering plan". */
+static inline void detect_expect_none(const char *label, const char *record, const char *text,
+                                      enum pii_column column, const struct pii_detector *only,
+                                      double threshold, const char *claim)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, record, text, column, only, threshold);
+    cr_expect_eq(r.found.len, 0, "%s: \"%s\" %s; got %s", label, text, claim, detect_describe(&r));
+    detect_free(&r);
+}
+
+/** The confidence of the first finding of `type` that every detector, scored at the default
+ *  threshold, reports in `text` inside `record` (NULL: the text alone); asserts there is one. */
+static inline double detect_confidence(const char *record, const char *text, enum pii_column column,
+                                       piiscan_type type)
+{
+    struct detect_run r = {0};
+    detect_unit(&r, record, text, column, NULL, DETECT_THRESHOLD);
+    const pii_candidate *c = detect_find(&r, type);
+    cr_assert_not_null(c, "\"%s\" holds a %s; got %s", text, piiscan_type_name(type),
+                       detect_describe(&r));
+    double confidence = c->confidence;
+    detect_free(&r);
+    return confidence;
 }
 
 #endif /* PIISCAN_TEST_DETECT_HELPERS_H */

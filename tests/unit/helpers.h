@@ -1,22 +1,43 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * helpers.h - shared by the unit tests: input in CP932, EUC-JP-MS and UTF-16 made at test
- * time with iconv from UTF-8 literals (no raw legacy bytes in the tree), and fixture files.
+ * time with iconv from UTF-8 literals (no raw legacy bytes in the tree), and fixture files,
+ * one by name or all of them in turn.
  * Every buffer returned is malloc'd, NUL-terminated past its length, and freed by the caller.
  */
 #ifndef PIISCAN_TEST_HELPERS_H
 #define PIISCAN_TEST_HELPERS_H
 
+#include <dirent.h>
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "piiscan.h"
+
+/* The iconv name of an encoding the library reports or is told: "CP932", "EUC-JP-MS"... */
+static inline const char *test_iconv_name(piiscan_encoding enc)
+{
+    switch (enc) {
+    case PIISCAN_ENCODING_CP932:
+        return "CP932";
+    case PIISCAN_ENCODING_EUCJP:
+        return "EUC-JP-MS";
+    case PIISCAN_ENCODING_UTF16LE:
+        return "UTF-16LE";
+    case PIISCAN_ENCODING_UTF16BE:
+        return "UTF-16BE";
+    default:
+        return "UTF-8";
+    }
+}
 
 /* src[0..n) converted from `from` to `to` (NULL means "UTF-8"), or NULL when iconv does not
  * know a charset or the bytes do not convert completely. */
@@ -111,45 +132,48 @@ static inline char *test_read_source(const char *name, size_t *out_len)
     return test_read_under("PIISCAN_SRCDIR", name, out_len);
 }
 
-/* Findings kept with their text, for tests that compare or re-check them after a scan. */
-typedef struct test_span {
-    uint64_t start;
-    uint64_t end;
-    piiscan_type type;
-    char *text; /* NUL-terminated copy */
-    size_t text_len;
-} test_span;
-
-typedef struct test_spans {
-    test_span *v;
-    size_t n;
-    size_t cap;
-} test_spans;
-
-/* A piiscan_finding_fn that appends to the test_spans given as `user`. */
-static inline int test_collect_spans(const piiscan_finding *f, void *user)
+/* Calls fn(path, user) for every regular file below `dir` smaller than 1 MiB, in name order,
+ * leaving out names that start with a dot and not following links. */
+static inline void test_each_file(const char *dir, void (*fn)(const char *path, void *user),
+                                  void *user)
 {
-    test_spans *s = user;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        cr_assert_not_null(s->v);
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    cr_assert_geq(n, 0, "list %s", dir);
+    for (int i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        struct stat sb;
+        if (names[i]->d_name[0] != '.' && lstat(path, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode))
+                test_each_file(path, fn, user);
+            else if (S_ISREG(sb.st_mode) && sb.st_size < (1 << 20))
+                fn(path, user);
+        }
+        free(names[i]);
     }
-    test_span *x = &s->v[s->n++];
-    *x = (test_span){.start = f->start, .end = f->end, .type = f->type, .text_len = f->text_len};
-    x->text = malloc(f->text_len + 1);
-    cr_assert_not_null(x->text);
-    memcpy(x->text, f->text, f->text_len);
-    x->text[f->text_len] = '\0';
-    return 0;
+    free(names);
 }
 
-static inline void test_spans_free(test_spans *s)
+/* test_each_file() over every fixture under $PIISCAN_TEST_DATA. */
+static inline void test_each_fixture(void (*fn)(const char *path, void *user), void *user)
 {
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i].text);
-    free(s->v);
-    memset(s, 0, sizeof *s);
+    const char *data = getenv("PIISCAN_TEST_DATA");
+    cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
+    test_each_file(data, fn, user);
+}
+
+/* The line ends every reader takes (LF, CRLF, a lone CR), as the parameters of a
+ * ParameterizedTest: ParameterizedTestParameters(x, y) { return test_line_ends(); }. */
+struct test_line_end {
+    char label[16];
+    char eol[4];
+};
+
+static inline struct criterion_test_params test_line_ends(void)
+{
+    static struct test_line_end ends[] = {{"LF", "\n"}, {"CRLF", "\r\n"}, {"lone CR", "\r"}};
+    return cr_make_param_array(struct test_line_end, ends, sizeof ends / sizeof ends[0]);
 }
 
 /* The first occurrence of needle in hay, or NULL. */

@@ -128,35 +128,36 @@ Test(config, missing_file_named_is_an_error)
     cr_assert_str_eq(why, "/nonexistent/.piiscan.conf: No such file or directory");
 }
 
+/* config_find() from `path` in the test's directory finds `conf` there (named through
+ * `real`, the directory's real path, since /tmp may be a link); `claim` says why. */
+static void expect_config_found(const char *real, const char *path, const char *conf,
+                                const char *claim)
+{
+    char from[256];
+    char expected[256];
+    char *found = NULL;
+    snprintf(from, sizeof from, "%s/%s", dir, path);
+    snprintf(expected, sizeof expected, "%s/%s", real, conf);
+    cr_assert_eq(config_find(from, &found, why, sizeof why), 1, "%s", why);
+    cr_expect_str_eq(found, expected, "%s", claim);
+    free(found);
+}
+
 Test(config, nearest_file_at_or_above_a_path_is_found)
 {
     write_file(".piiscan.conf", "[allow]\n");
     write_file("a/b/.piiscan.conf", "[allow]\n");
     write_file("a/b/c/orders.csv", "x\n");
     write_file("a/notes.txt", "x\n");
-    char path[256];
-    char expected[256];
-    char *found = NULL;
     char *real = realpath(dir, NULL); /* /tmp may be a link */
     cr_assert_not_null(real);
+    expect_config_found(real, "a/b/c/orders.csv", "a/b/.piiscan.conf",
+                        "a file: from its directory up");
+    expect_config_found(real, "a/b", "a/b/.piiscan.conf", "a directory: its own first");
+    expect_config_found(real, "a/notes.txt", ".piiscan.conf", "not one below the path");
 
-    snprintf(path, sizeof path, "%s/a/b/c/orders.csv", dir);
-    snprintf(expected, sizeof expected, "%s/a/b/.piiscan.conf", real);
-    cr_assert_eq(config_find(path, &found, why, sizeof why), 1, "%s", why);
-    cr_expect_str_eq(found, expected, "a file: from its directory up");
-    free(found);
-
-    snprintf(path, sizeof path, "%s/a/b", dir);
-    cr_assert_eq(config_find(path, &found, why, sizeof why), 1, "%s", why);
-    cr_expect_str_eq(found, expected, "a directory: its own first");
-    free(found);
-
-    snprintf(path, sizeof path, "%s/a/notes.txt", dir);
-    snprintf(expected, sizeof expected, "%s/.piiscan.conf", real);
-    cr_assert_eq(config_find(path, &found, why, sizeof why), 1, "%s", why);
-    cr_expect_str_eq(found, expected, "not one below the path");
-    free(found);
-
+    char path[256];
+    char *found = NULL;
     snprintf(path, sizeof path, "%s/a/missing.csv", dir);
     cr_expect_eq(config_find(path, &found, why, sizeof why), 0, "a path that is not there");
     free(real);

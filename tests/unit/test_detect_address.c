@@ -11,39 +11,12 @@
 
 TestSuite(detect_address);
 
-/* detect_unit() of detect_helpers.h, for one detector that is not among its five. */
-static void run_address(struct detect_run *r, const char *text, enum pii_column column,
-                        double threshold)
-{
-    r->input = text;
-    r->found.len = 0;
-    cr_assert_eq(pii_normalize(text, strlen(text), &r->norm), PIISCAN_OK, "normalise \"%s\"", text);
-    pii_context ctx = {.record = text, .record_len = strlen(text), .scratch = &r->scratch};
-    pii_unit u = {
-        .text = r->norm.data,
-        .len = r->norm.len,
-        .column = column,
-        .field = 1,
-        .ctx = &ctx,
-    };
-    int rc = pii_detector_address.scan(NULL, NULL, &u, &r->found);
-    cr_assert_eq(rc, PIISCAN_OK, "the address detector scans \"%s\"", text);
-    if (threshold != DETECT_UNSCORED)
-        pii_score_unit(&u, &r->found, threshold);
-}
-
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct address_case {
-    char label[64];
-    char input[160];
-    char expected[128]; /* the span, as it occurs in input */
-    int column;         /* enum pii_column */
-    char evidence[32];
-};
+/* The address detector alone: it keeps no compiled state, so the suite needs no set-up. */
+static const struct pii_detector *const address = &pii_detector_address;
 
 ParameterizedTestParameters(detect_address, every_written_shape_is_found_to_the_room)
 {
-    static struct address_case cases[] = {
+    static struct detect_evidence_case cases[] = {
         {"full address with postal code, building and room",
          "〒106-0032 東京都港区六本木１丁目２番３号 コーポ森 101号室",
          "東京都港区六本木１丁目２番３号 コーポ森 101号室", PII_COL_NONE, "address/dict"},
@@ -95,17 +68,14 @@ ParameterizedTestParameters(detect_address, every_written_shape_is_found_to_the_
         {"building column", "コーポ森 101号室", "コーポ森 101号室", PII_COL_BUILDING,
          "address/column"},
     };
-    return cr_make_param_array(struct address_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_evidence_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct address_case *p, detect_address, every_written_shape_is_found_to_the_room)
+ParameterizedTest(struct detect_evidence_case *p, detect_address,
+                  every_written_shape_is_found_to_the_room)
 {
-    struct detect_run r = {0};
-    run_address(&r, p->input, (enum pii_column)p->column, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_ADDRESS, p->expected);
-    cr_expect_str_eq(c->detector, p->evidence, "%s: evidence of \"%s\"; got %s", p->label, p->input,
-                     detect_describe(&r));
-    detect_free(&r);
+    detect_expect_one(p->label, NULL, p->input, (enum pii_column)p->column, address,
+                      PIISCAN_TYPE_ADDRESS, p->expected, p->evidence);
 }
 
 struct not_address_case {
@@ -137,18 +107,15 @@ ParameterizedTestParameters(detect_address, places_that_are_no_ones_address_are_
 ParameterizedTest(struct not_address_case *p, detect_address,
                   places_that_are_no_ones_address_are_not_reported)
 {
-    struct detect_run r = {0};
-    run_address(&r, p->input, (enum pii_column)p->column, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is no one's address; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, (enum pii_column)p->column, address,
+                       DETECT_THRESHOLD, "is no one's address");
 }
 
 Test(detect_address, building_and_room_alone_is_a_weak_candidate)
 {
     /* A split building column read without its header: too little to report alone. */
     struct detect_run r = {0};
-    run_address(&r, "コーポ森 101号室", PII_COL_NONE, DETECT_UNSCORED);
+    detect_unit(&r, NULL, "コーポ森 101号室", PII_COL_NONE, address, DETECT_UNSCORED);
     const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_ADDRESS);
     cr_assert_not_null(c, "コーポ森 101号室 is a candidate; got %s", detect_describe(&r));
     cr_expect(c->confidence > 0.0 && c->confidence < DETECT_THRESHOLD,
@@ -160,7 +127,7 @@ Test(detect_address, building_and_room_alone_is_a_weak_candidate)
 Test(detect_address, municipality_alone_is_a_weak_candidate)
 {
     struct detect_run r = {0};
-    run_address(&r, "港区", PII_COL_NONE, DETECT_UNSCORED);
+    detect_unit(&r, NULL, "港区", PII_COL_NONE, address, DETECT_UNSCORED);
     const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_ADDRESS);
     cr_assert_not_null(c, "港区 is a candidate; got %s", detect_describe(&r));
     cr_expect(c->confidence < DETECT_THRESHOLD, "below the threshold alone; got %s",
@@ -172,21 +139,17 @@ Test(detect_address, masked_or_tokenised_address_field_is_not_found_again)
 {
     /* A partial mask keeps the prefecture and municipality, which identify no one: a scan of
      * the redacted file finds nothing at the replaced place. */
-    struct detect_run r = {0};
-    run_address(&r, "東京都渋谷区＊＊＊＊*-**-*", PII_COL_ADDRESS, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "a partly masked address is no address; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
-    run_address(&r, "ADR_bdfghjklmnpqrstw", PII_COL_ADDRESS, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "a token is no address; got %s", detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("partial mask", NULL, "東京都渋谷区＊＊＊＊*-**-*", PII_COL_ADDRESS, address,
+                       DETECT_THRESHOLD, "is no address");
+    detect_expect_none("token", NULL, "ADR_bdfghjklmnpqrstw", PII_COL_ADDRESS, address,
+                       DETECT_THRESHOLD, "is no address");
 }
 
 Test(detect_address, postal_code_before_the_address_stays_outside_its_span)
 {
     struct detect_run r = {0};
     const char *text = "〒106-0032 東京都港区六本木1-2-3";
-    run_address(&r, text, PII_COL_NONE, DETECT_THRESHOLD);
+    detect_unit(&r, NULL, text, PII_COL_NONE, address, DETECT_THRESHOLD);
     cr_assert_eq(r.found.len, 1, "one address; got %s", detect_describe(&r));
     size_t s;
     size_t e;

@@ -24,23 +24,9 @@ static bool luhn(const char *digits)
     return sum % 10 == 0;
 }
 
-static size_t count_type(struct detect_run *r, piiscan_type type)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->found.len; i++)
-        n += r->found.v[i].type == type;
-    return n;
-}
-
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct issuer_case {
-    char label[64];
-    char number[24];
-};
-
 ParameterizedTestParameters(detect_card, every_issuer_prefix_and_length_is_recognised)
 {
-    static struct issuer_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"Visa, 16", "4111111111111111"},           {"Visa, 19", "4111111111111111110"},
         {"Mastercard 51-55", "5555555555554444"},   {"Mastercard 2221-2720", "2221000000000009"},
         {"American Express 34", "340000000000009"}, {"American Express 37", "378282246310005"},
@@ -50,27 +36,20 @@ ParameterizedTestParameters(detect_card, every_issuer_prefix_and_length_is_recog
         {"Discover 644-649", "6440000000000005"},   {"Discover 65", "6500000000000002"},
         {"UnionPay 62, 16", "6200000000000005"},    {"UnionPay 62, 19", "6200000000000000000"},
     };
-    return cr_make_param_array(struct issuer_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct issuer_case *p, detect_card, every_issuer_prefix_and_length_is_recognised)
+ParameterizedTest(struct detect_text_case *p, detect_card,
+                  every_issuer_prefix_and_length_is_recognised)
 {
-    cr_assert(luhn(p->number), "test data: %s passes Luhn", p->number);
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->number, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, p->label, PIISCAN_TYPE_CREDIT_CARD, p->number);
-    detect_free(&r);
+    cr_assert(luhn(p->input), "test data: %s passes Luhn", p->input);
+    detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_CREDIT_CARD, NULL,
+                      NULL);
 }
-
-struct form_case {
-    char label[64];
-    char input[96];
-    char expected[96];
-};
 
 ParameterizedTestParameters(detect_card, every_grouping_is_found_with_its_exact_span)
 {
-    static struct form_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"4-4-4-4 with spaces", "4111 1111 1111 1111", "4111 1111 1111 1111"},
         {"4-4-4-4 with hyphens", "4111-1111-1111-1111", "4111-1111-1111-1111"},
         {"4-6-5 (American Express)", "3782 822463 10005", "3782 822463 10005"},
@@ -83,15 +62,14 @@ ParameterizedTestParameters(detect_card, every_grouping_is_found_with_its_exact_
          "4111 1111 1111 1111"},
         {"after a quantity and a space", "数量 2 4111 1111 1111 1111", "4111 1111 1111 1111"},
     };
-    return cr_make_param_array(struct form_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct form_case *p, detect_card, every_grouping_is_found_with_its_exact_span)
+ParameterizedTest(struct detect_span_case *p, detect_card,
+                  every_grouping_is_found_with_its_exact_span)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, p->label, PIISCAN_TYPE_CREDIT_CARD, p->expected);
-    detect_free(&r);
+    detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_CREDIT_CARD,
+                      p->expected, NULL);
 }
 
 struct invalid_case {
@@ -126,59 +104,38 @@ ParameterizedTest(struct invalid_case *p, detect_card, numbers_no_issuer_would_i
     }
     digits[n] = '\0';
     cr_assert_eq(luhn(digits), p->is_luhn_valid, "test data: Luhn of %s", digits);
-    struct detect_run r = {0};
     /* With a card keyword: context must not rescue an invalid number. */
-    detect_unit(&r, "カード番号", p->input, PII_COL_NONE, &pii_detector_card, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not a card number; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, "カード番号", p->input, PII_COL_NONE, &pii_detector_card,
+                       DETECT_UNSCORED, "is not a card number");
 }
-
-struct boundary_case {
-    char label[64];
-    char input[96];
-};
 
 ParameterizedTestParameters(detect_card, card_digits_inside_other_numbers_are_not_cards)
 {
-    static struct boundary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"inside a longer digit run", "94111111111111111"},
         {"mixed separators", "4111-1111 1111-1111"},
         {"continued by a hyphen and digits", "4111-1111-1111-1111-22"},
         {"glued to letters", "ID4111111111111111"},
         {"after a dash joined to digits", "12-4111111111111111"},
     };
-    return cr_make_param_array(struct boundary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct boundary_case *p, detect_card,
+ParameterizedTest(struct detect_text_case *p, detect_card,
                   card_digits_inside_other_numbers_are_not_cards)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_card, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no free-standing card number; got %s", p->label,
-                 p->input, detect_describe(&r));
-    detect_free(&r);
-}
-
-static double card_confidence(const char *record, const char *input, enum pii_column column)
-{
-    struct detect_run r = {0};
-    detect_unit(&r, record, input, column, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_CREDIT_CARD);
-    cr_assert_not_null(c, "\"%s\" is a card number; got %s", input, detect_describe(&r));
-    double confidence = c->confidence;
-    detect_free(&r);
-    return confidence;
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_card, DETECT_UNSCORED,
+                       "holds no free-standing card number");
 }
 
 Test(detect_card, grouping_and_context_raise_confidence_in_that_order)
 {
-    double bare = card_confidence(NULL, "4111111111111111", PII_COL_NONE);
-    double grouped = card_confidence(NULL, "4111 1111 1111 1111", PII_COL_NONE);
-    double keyword =
-        card_confidence("クレジットカード,4111111111111111", "4111111111111111", PII_COL_NONE);
-    double column = card_confidence(NULL, "4111111111111111", PII_COL_CREDIT_CARD);
+    const piiscan_type card = PIISCAN_TYPE_CREDIT_CARD;
+    double bare = detect_confidence(NULL, "4111111111111111", PII_COL_NONE, card);
+    double grouped = detect_confidence(NULL, "4111 1111 1111 1111", PII_COL_NONE, card);
+    double keyword = detect_confidence("クレジットカード,4111111111111111", "4111111111111111",
+                                       PII_COL_NONE, card);
+    double column = detect_confidence(NULL, "4111111111111111", PII_COL_CREDIT_CARD, card);
     cr_expect(bare >= DETECT_THRESHOLD && bare < 0.7, "bare digits are a modest finding (%.2f)",
               bare);
     cr_expect_gt(grouped, bare, "card grouping raises it (%.2f > %.2f)", grouped, bare);
@@ -190,16 +147,13 @@ Test(detect_card, a_jan_code_is_never_a_card_even_in_a_card_column)
 {
     struct detect_run r = {0};
     detect_unit(&r, "カード番号", "4901234567894", PII_COL_CREDIT_CARD, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(count_type(&r, PIISCAN_TYPE_CREDIT_CARD), 0, "13 digits are too short; got %s",
+    cr_expect_eq(detect_count(&r, PIISCAN_TYPE_CREDIT_CARD), 0, "13 digits are too short; got %s",
                  detect_describe(&r));
     detect_free(&r);
 }
 
 Test(detect_card, a_not_pii_column_drops_a_bare_number)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "4111111111111111", PII_COL_NOT_PII, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "an order-number column keeps its numbers; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("not-pii column", NULL, "4111111111111111", PII_COL_NOT_PII, NULL,
+                       DETECT_THRESHOLD, "in an order-number column keeps its numbers");
 }

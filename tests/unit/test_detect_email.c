@@ -10,16 +10,9 @@
 
 TestSuite(detect_email, .init = detect_setup, .fini = detect_teardown);
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct email_case {
-    char label[64];
-    char input[128];
-    char expected[128];
-};
-
 ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_exact_span)
 {
-    static struct email_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"plain", "taro.yamada@example.co.jp", "taro.yamada@example.co.jp"},
         {"carrier: consecutive dots and a dot before @", "taro..yamada.@docomo.ne.jp",
          "taro..yamada.@docomo.ne.jp"},
@@ -40,18 +33,16 @@ ParameterizedTestParameters(detect_email, every_written_form_is_found_with_its_e
         {"IDN top-level domain", "taro@example.xn--wgv71a", "taro@example.xn--wgv71a"},
         {"hyphen inside a label", "taro@my-shop.example.jp", "taro@my-shop.example.jp"},
     };
-    return cr_make_param_array(struct email_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct email_case *p, detect_email,
+ParameterizedTest(struct detect_span_case *p, detect_email,
                   every_written_form_is_found_with_its_exact_span)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_EMAIL, p->expected);
-    cr_expect_geq(c->confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
-                  c->confidence);
-    detect_free(&r);
+    pii_candidate c = detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL,
+                                        PIISCAN_TYPE_EMAIL, p->expected, NULL);
+    cr_expect_geq(c.confidence, 0.9, "%s: an address is near certain (%.2f)", p->label,
+                  c.confidence);
 }
 
 Test(detect_email, a_display_name_before_the_address_is_a_name_finding_of_its_own)
@@ -71,14 +62,9 @@ Test(detect_email, a_display_name_before_the_address_is_a_name_finding_of_its_ow
     detect_free(&r);
 }
 
-struct not_email_case {
-    char label[64];
-    char input[128];
-};
-
 ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_addresses)
 {
-    static struct not_email_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"retina image name", "icon@2x.png"},
         {"retina image name, three times", "logo@3x.webp"},
         {"image with an upper-case extension", "photo@2x.JPG"},
@@ -94,17 +80,14 @@ ParameterizedTestParameters(detect_email, things_with_an_at_sign_that_are_not_ad
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.jp"},
         {"domain glued to more text", "taro@example.jp_backup"},
     };
-    return cr_make_param_array(struct not_email_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct not_email_case *p, detect_email,
+ParameterizedTest(struct detect_text_case *p, detect_email,
                   things_with_an_at_sign_that_are_not_addresses)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not an address; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_email, DETECT_UNSCORED,
+                       "is not an address");
 }
 
 Test(detect_email, several_addresses_in_one_line_are_each_found)
@@ -129,10 +112,7 @@ Test(detect_email, several_addresses_in_one_line_are_each_found)
 
 Test(detect_email, an_email_column_confirms_and_names_the_evidence)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "taro@example.jp", PII_COL_EMAIL, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c =
-        detect_assert_one(&r, "email column", PIISCAN_TYPE_EMAIL, "taro@example.jp");
-    cr_expect_str_eq(c->detector, "email/column", "the column is named as the evidence");
-    detect_free(&r);
+    /* The column is named as the evidence. */
+    detect_expect_one("email column", NULL, "taro@example.jp", PII_COL_EMAIL, NULL,
+                      PIISCAN_TYPE_EMAIL, NULL, "email/column");
 }

@@ -22,14 +22,6 @@ static int check_digit(const char *eleven)
     return r <= 1 ? 0 : 11 - r;
 }
 
-static size_t count_type(struct detect_run *r, piiscan_type type)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->found.len; i++)
-        n += r->found.v[i].type == type;
-    return n;
-}
-
 /* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
 struct base_case {
     char label[64];
@@ -65,17 +57,9 @@ ParameterizedTest(struct base_case *p, detect_mynumber, exactly_the_right_check_
     }
 }
 
-struct form_case {
-    char label[64];
-    char input[96];
-    char expected[64];
-    int column;      /* enum pii_column */
-    char record[96]; /* empty: the input is the whole record */
-};
-
 ParameterizedTestParameters(detect_mynumber, every_form_with_context_is_found_with_its_exact_span)
 {
-    static struct form_case cases[] = {
+    static struct detect_record_case cases[] = {
         {"contiguous after マイナンバー", "マイナンバー：123456789018", "123456789018",
          PII_COL_NONE, ""},
         {"hyphens after 個人番号", "個人番号 1234-5678-9018", "1234-5678-9018", PII_COL_NONE, ""},
@@ -87,19 +71,17 @@ ParameterizedTestParameters(detect_mynumber, every_form_with_context_is_found_wi
         {"My Number column", "314159265352", "314159265352", PII_COL_MY_NUMBER, ""},
         {"My Number column, grouped", "3141-5926-5352", "3141-5926-5352", PII_COL_MY_NUMBER, ""},
     };
-    return cr_make_param_array(struct form_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_record_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct form_case *p, detect_mynumber,
+ParameterizedTest(struct detect_record_case *p, detect_mynumber,
                   every_form_with_context_is_found_with_its_exact_span)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, p->record[0] != '\0' ? p->record : NULL, p->input, (enum pii_column)p->column,
-                NULL, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_MY_NUMBER, p->expected);
-    cr_expect_geq(c->confidence, 0.9, "%s: context makes it near certain (%.2f)", p->label,
-                  c->confidence);
-    detect_free(&r);
+    pii_candidate c = detect_expect_one(p->label, p->record[0] != '\0' ? p->record : NULL, p->input,
+                                        (enum pii_column)p->column, NULL, PIISCAN_TYPE_MY_NUMBER,
+                                        p->expected, NULL);
+    cr_expect_geq(c.confidence, 0.9, "%s: context makes it near certain (%.2f)", p->label,
+                  c.confidence);
 }
 
 struct no_context_case {
@@ -127,45 +109,34 @@ ParameterizedTest(struct no_context_case *p, detect_mynumber,
                  p->eleven, p->last);
     struct detect_run r = {0};
     detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(count_type(&r, PIISCAN_TYPE_MY_NUMBER), 0,
+    cr_expect_eq(detect_count(&r, PIISCAN_TYPE_MY_NUMBER), 0,
                  "%s: \"%s\" has no My Number keyword or column; got %s", p->label, p->input,
                  detect_describe(&r));
     detect_free(&r);
 }
 
-struct boundary_case {
-    char label[64];
-    char input[96];
-};
-
 ParameterizedTestParameters(detect_mynumber, twelve_digits_inside_longer_numbers_are_not_numbers)
 {
-    static struct boundary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"corporate number (13 digits)", "マイナンバー 1123456789018"},
         {"followed by a digit", "マイナンバー 1234567890181"},
         {"first three groups of a card", "マイナンバー 1234-5678-9018-1234"},
         {"mixed separators", "マイナンバー 1234-5678 9018"},
         {"glued to letters", "マイナンバー A123456789018"},
     };
-    return cr_make_param_array(struct boundary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct boundary_case *p, detect_mynumber,
+ParameterizedTest(struct detect_text_case *p, detect_mynumber,
                   twelve_digits_inside_longer_numbers_are_not_numbers)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_mynumber, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no free-standing My Number; got %s", p->label,
-                 p->input, detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_mynumber,
+                       DETECT_UNSCORED, "holds no free-standing My Number");
 }
 
 Test(detect_mynumber, a_not_pii_column_outweighs_a_keyword_elsewhere_in_the_record)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, "マイナンバー提出済,123456789018", "123456789018", PII_COL_NOT_PII, NULL,
-                DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "an order-number column keeps its numbers; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("not-pii column", "マイナンバー提出済,123456789018", "123456789018",
+                       PII_COL_NOT_PII, NULL, DETECT_THRESHOLD,
+                       "in an order-number column keeps its numbers");
 }

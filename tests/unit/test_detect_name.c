@@ -11,43 +11,12 @@
 
 TestSuite(detect_name);
 
-/* detect_unit() of detect_helpers.h, for one detector that is not among its five. */
-static void run_name(struct detect_run *r, const char *record, const char *text,
-                     enum pii_column column, double threshold)
-{
-    r->input = text;
-    r->found.len = 0;
-    cr_assert_eq(pii_normalize(text, strlen(text), &r->norm), PIISCAN_OK, "normalise \"%s\"", text);
-    pii_context ctx = {
-        .record = record != NULL ? record : text,
-        .record_len = strlen(record != NULL ? record : text),
-        .scratch = &r->scratch,
-    };
-    pii_unit u = {
-        .text = r->norm.data,
-        .len = r->norm.len,
-        .column = column,
-        .field = 1,
-        .ctx = &ctx,
-    };
-    int rc = pii_detector_name.scan(NULL, NULL, &u, &r->found);
-    cr_assert_eq(rc, PIISCAN_OK, "the name detector scans \"%s\"", text);
-    if (threshold != DETECT_UNSCORED)
-        pii_score_unit(&u, &r->found, threshold);
-}
-
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct name_case {
-    char label[64];
-    char input[128];
-    char expected[64]; /* the span, as it occurs in input */
-    int column;        /* enum pii_column */
-    char evidence[32]; /* the detector string the finding must carry */
-};
+/* The name detector alone: it keeps no compiled state, so the suite needs no set-up. */
+static const struct pii_detector *const name = &pii_detector_name;
 
 ParameterizedTestParameters(detect_name, every_written_shape_is_found_without_its_honorific)
 {
-    static struct name_case cases[] = {
+    static struct detect_evidence_case cases[] = {
         {"surname and given name", "山田太郎", "山田太郎", PII_COL_NONE, "name/dict"},
         {"with a space", "山田 太郎", "山田 太郎", PII_COL_NONE, "name/dict"},
         {"with an ideographic space", "山田　太郎", "山田　太郎", PII_COL_NONE, "name/dict"},
@@ -112,28 +81,19 @@ ParameterizedTestParameters(detect_name, every_written_shape_is_found_without_it
          "name/column"},
         {"a place name in a name column is a name", "松本", "松本", PII_COL_NAME, "name/column"},
     };
-    return cr_make_param_array(struct name_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_evidence_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct name_case *p, detect_name,
+ParameterizedTest(struct detect_evidence_case *p, detect_name,
                   every_written_shape_is_found_without_its_honorific)
 {
-    struct detect_run r = {0};
-    run_name(&r, NULL, p->input, (enum pii_column)p->column, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_NAME, p->expected);
-    cr_expect_str_eq(c->detector, p->evidence, "%s: evidence of \"%s\"; got %s", p->label, p->input,
-                     detect_describe(&r));
-    detect_free(&r);
+    detect_expect_one(p->label, NULL, p->input, (enum pii_column)p->column, name, PIISCAN_TYPE_NAME,
+                      p->expected, p->evidence);
 }
-
-struct not_name_case {
-    char label[64];
-    char input[128];
-};
 
 ParameterizedTestParameters(detect_name, places_products_companies_and_words_are_not_names)
 {
-    static struct not_name_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"a city", "松本市"},
         {"a company with 様, the surname glued after its form", "株式会社伊藤園芸様"},
         {"a company form itself before 様", "木酒造株式会社様との共同"},
@@ -178,17 +138,14 @@ ParameterizedTestParameters(detect_name, places_products_companies_and_words_are
         {"a particle before 宛名", "請求書の宛名変更のご依頼"},
         {"a place name with さん", "長野県松本市さん"},
     };
-    return cr_make_param_array(struct not_name_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct not_name_case *p, detect_name,
+ParameterizedTest(struct detect_text_case *p, detect_name,
                   places_products_companies_and_words_are_not_names)
 {
-    struct detect_run r = {0};
-    run_name(&r, NULL, p->input, PII_COL_NONE, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no name; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, name, DETECT_THRESHOLD,
+                       "holds no name");
 }
 
 Test(detect_name, surname_alone_is_a_weak_candidate_for_record_evidence)
@@ -196,7 +153,7 @@ Test(detect_name, surname_alone_is_a_weak_candidate_for_record_evidence)
     /* Below the threshold on its own; the record (a phone, an address in the same row) is
      * what may raise it. */
     struct detect_run r = {0};
-    run_name(&r, NULL, "山田", PII_COL_NONE, DETECT_UNSCORED);
+    detect_unit(&r, NULL, "山田", PII_COL_NONE, name, DETECT_UNSCORED);
     const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_NAME);
     cr_assert_not_null(c, "山田 alone is a candidate; got %s", detect_describe(&r));
     cr_expect(c->confidence > 0.0 && c->confidence < DETECT_THRESHOLD,
@@ -210,7 +167,7 @@ Test(detect_name, glued_kana_reading_alone_is_a_weak_candidate)
     /* ヤマダタロウ reads as two names, but so do マンション and デンワ: without a space or an
      * honorific it waits for the column or the record. */
     struct detect_run r = {0};
-    run_name(&r, NULL, "ヤマダタロウ", PII_COL_NONE, DETECT_UNSCORED);
+    detect_unit(&r, NULL, "ヤマダタロウ", PII_COL_NONE, name, DETECT_UNSCORED);
     const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_NAME);
     cr_assert_not_null(c, "ヤマダタロウ is a candidate; got %s", detect_describe(&r));
     cr_expect(c->end - c->start == strlen("ヤマダタロウ") && c->confidence < DETECT_THRESHOLD,
@@ -221,7 +178,8 @@ Test(detect_name, glued_kana_reading_alone_is_a_weak_candidate)
 Test(detect_name, two_names_in_one_line_are_two_findings)
 {
     struct detect_run r = {0};
-    run_name(&r, NULL, "担当: 佐藤花子様、受取: 鈴木一郎様", PII_COL_NONE, DETECT_THRESHOLD);
+    detect_unit(&r, NULL, "担当: 佐藤花子様、受取: 鈴木一郎様", PII_COL_NONE, name,
+                DETECT_THRESHOLD);
     cr_assert_eq(r.found.len, 2, "two names; got %s", detect_describe(&r));
     size_t s;
     size_t e;
@@ -238,28 +196,20 @@ Test(detect_name, masked_or_tokenised_name_field_is_not_found_again)
 {
     /* A redacted file scanned again: a mask or a token in a name column is no name. */
     const char *fields[] = {"＊＊ ＊＊", "** **", "NM_bdfghjklmnpqrstw"};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        struct detect_run r = {0};
-        run_name(&r, NULL, fields[i], PII_COL_NAME, DETECT_THRESHOLD);
-        cr_expect_eq(r.found.len, 0, "\"%s\" in a name column is no name; got %s", fields[i],
-                     detect_describe(&r));
-        detect_free(&r);
-    }
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        detect_expect_none("mask or token", NULL, fields[i], PII_COL_NAME, name, DETECT_THRESHOLD,
+                           "in a name column is no name");
 }
 
 Test(detect_name, company_in_a_name_column_is_no_person)
 {
     /* A shipping label's sender column holds the shop: 株式会社みどり商店 and its reading. */
     const char *values[] = {"株式会社みどり商店", "ｶﾌﾞｼｷｶﾞｲｼｬﾐﾄﾞﾘｼｮｳﾃﾝ", "(株)みどり商店"};
-    for (size_t k = 0; k < sizeof values / sizeof *values; k++) {
-        struct detect_run r = {0};
-        run_name(&r, NULL, values[k], PII_COL_NAME, DETECT_UNSCORED);
-        cr_expect_eq(r.found.len, 0, "%s in a name column is a company; got %s", values[k],
-                     detect_describe(&r));
-        detect_free(&r);
-    }
+    for (size_t k = 0; k < sizeof values / sizeof *values; k++)
+        detect_expect_none("company", NULL, values[k], PII_COL_NAME, name, DETECT_UNSCORED,
+                           "in a name column is a company");
     struct detect_run r = {0};
-    run_name(&r, NULL, "堀 智子", PII_COL_NAME, DETECT_UNSCORED);
+    detect_unit(&r, NULL, "堀 智子", PII_COL_NAME, name, DETECT_UNSCORED);
     cr_expect_eq(r.found.len, 1, "a person in the same column still is one; got %s",
                  detect_describe(&r));
     detect_free(&r);
@@ -268,11 +218,7 @@ Test(detect_name, company_in_a_name_column_is_no_person)
 Test(detect_name, empty_placeholder_or_other_value_in_a_name_column_is_not_a_name)
 {
     const char *fields[] = {"", "   ", "-", "123", "hanako@example.co.jp", "090-1234-5678"};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        struct detect_run r = {0};
-        run_name(&r, NULL, fields[i], PII_COL_NAME, DETECT_THRESHOLD);
-        cr_expect_eq(r.found.len, 0, "name field \"%s\" holds no name; got %s", fields[i],
-                     detect_describe(&r));
-        detect_free(&r);
-    }
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        detect_expect_none("name field", NULL, fields[i], PII_COL_NAME, name, DETECT_THRESHOLD,
+                           "holds no name");
 }

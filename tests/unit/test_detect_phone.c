@@ -11,17 +11,9 @@
 
 TestSuite(detect_phone, .init = detect_setup, .fini = detect_teardown);
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test,
- * where the addresses of string literals may differ. */
-struct phone_case {
-    char label[64];
-    char input[64];
-    char expected[64]; /* the span, as it occurs in input */
-};
-
 ParameterizedTestParameters(detect_phone, every_written_form_is_found_with_its_exact_span)
 {
-    static struct phone_case cases[] = {
+    static struct detect_span_case cases[] = {
         {"dashed Tokyo number", "03-1234-5678", "03-1234-5678"},
         {"ungrouped Tokyo number", "0312345678", "0312345678"},
         {"exchange in parentheses", "03(1234)5678", "03(1234)5678"},
@@ -66,26 +58,19 @@ ParameterizedTestParameters(detect_phone, every_written_form_is_found_with_its_e
         {"followed by a space and more digits", "090 1234 5678 12", "090 1234 5678"},
         {"at a sentence end", "連絡は090-1234-5678.", "090-1234-5678"},
     };
-    return cr_make_param_array(struct phone_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_span_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct phone_case *p, detect_phone,
+ParameterizedTest(struct detect_span_case *p, detect_phone,
                   every_written_form_is_found_with_its_exact_span)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, p->label, PIISCAN_TYPE_PHONE, p->expected);
-    detect_free(&r);
+    detect_expect_one(p->label, NULL, p->input, PII_COL_NONE, NULL, PIISCAN_TYPE_PHONE, p->expected,
+                      NULL);
 }
-
-struct plan_case {
-    char label[64];
-    char input[64];
-};
 
 ParameterizedTestParameters(detect_phone, numbers_outside_the_numbering_plan_are_not_phones)
 {
-    static struct plan_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"mobile one digit short", "090-1234-567"},
         {"mobile one digit long", "090-1234-56789"},
         {"mobile with 0 after the prefix", "090-0123-4567"},
@@ -100,22 +85,19 @@ ParameterizedTestParameters(detect_phone, numbers_outside_the_numbering_plan_are
         {"mobile grouped like a fixed line", "0901-234-5678"},
         {"+81 with a fixed line one digit short", "+81-3-123-4567"},
     };
-    return cr_make_param_array(struct plan_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct plan_case *p, detect_phone,
+ParameterizedTest(struct detect_text_case *p, detect_phone,
                   numbers_outside_the_numbering_plan_are_not_phones)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" breaks the numbering plan; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED,
+                       "breaks the numbering plan");
 }
 
 ParameterizedTestParameters(detect_phone, numbers_joined_to_other_text_are_not_phones)
 {
-    static struct plan_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"SKU with letters", "ABC-0312-3456"},
         {"SKU with letters and a full number", "ABC-0312345678"},
         {"end of a Rakuten order number", "382930-20220705-0123456789"},
@@ -129,16 +111,14 @@ ParameterizedTestParameters(detect_phone, numbers_joined_to_other_text_are_not_p
         {"an amount with 円", "0312345678円"},
         {"hotel is not tel", "hotel0312345678"},
     };
-    return cr_make_param_array(struct plan_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct plan_case *p, detect_phone, numbers_joined_to_other_text_are_not_phones)
+ParameterizedTest(struct detect_text_case *p, detect_phone,
+                  numbers_joined_to_other_text_are_not_phones)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" has no free-standing phone number; got %s", p->label,
-                 p->input, detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_phone, DETECT_UNSCORED,
+                       "has no free-standing phone number");
 }
 
 Test(detect_phone, two_numbers_in_one_line_are_both_found)
@@ -157,13 +137,7 @@ Test(detect_phone, two_numbers_in_one_line_are_both_found)
 
 static double confidence_of(const char *input, const char *record, enum pii_column column)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, record, input, column, NULL, DETECT_THRESHOLD);
-    const pii_candidate *c = detect_find(&r, PIISCAN_TYPE_PHONE);
-    cr_assert_not_null(c, "\"%s\" is a phone number; got %s", input, detect_describe(&r));
-    double confidence = c->confidence;
-    detect_free(&r);
-    return confidence;
+    return detect_confidence(record, input, column, PIISCAN_TYPE_PHONE);
 }
 
 Test(detect_phone, grouping_is_more_convincing_than_bare_digits)
@@ -201,52 +175,38 @@ Test(detect_phone, the_evidence_is_named_in_the_detector_string)
     detect_free(&r);
 }
 
-struct stripped_case {
-    char label[64];
-    char input[64];
-};
-
 ParameterizedTestParameters(detect_phone, a_phone_column_restores_the_zero_a_spreadsheet_dropped)
 {
-    static struct stripped_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"mobile without its 0", "9012345678"},
         {"Tokyo number without its 0", "312345678"},
         {"with spaces around", " 9012345678 "},
     };
-    return cr_make_param_array(struct stripped_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct stripped_case *p, detect_phone,
+ParameterizedTest(struct detect_text_case *p, detect_phone,
                   a_phone_column_restores_the_zero_a_spreadsheet_dropped)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_PHONE, NULL, DETECT_THRESHOLD);
     const char *digits = p->input + strspn(p->input, " ");
     char expected[16];
     snprintf(expected, sizeof expected, "%.*s", (int)strspn(digits, "0123456789"), digits);
-    const pii_candidate *c = detect_assert_one(&r, p->label, PIISCAN_TYPE_PHONE, expected);
-    cr_expect_geq(c->confidence, 0.95, "%s: the phone column vouches for it (%.2f)", p->label,
-                  c->confidence);
-    cr_expect_str_eq(c->detector, "phone/column", "%s: the column is the evidence", p->label);
-    detect_free(&r);
+    pii_candidate c = detect_expect_one(p->label, NULL, p->input, PII_COL_PHONE, NULL,
+                                        PIISCAN_TYPE_PHONE, expected, "phone/column");
+    cr_expect_geq(c.confidence, 0.95, "%s: the phone column vouches for it (%.2f)", p->label,
+                  c.confidence);
 }
 
 Test(detect_phone, digits_without_the_zero_are_not_phones_outside_a_phone_column)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "9012345678", PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "9012345678 is just a number without a phone column; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("no phone column", NULL, "9012345678", PII_COL_NONE, NULL, DETECT_THRESHOLD,
+                       "is just a number without a phone column");
 }
 
 Test(detect_phone, a_phone_column_does_not_make_any_number_a_phone)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "100000000", PII_COL_PHONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "0100000000 starts with the international prefix; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("phone column", NULL, "100000000", PII_COL_PHONE, NULL, DETECT_THRESHOLD,
+                       "is 0100000000, which starts with the international prefix");
 }
 
 Test(detect_phone, a_phone_column_raises_and_a_not_pii_column_lowers)
@@ -256,20 +216,14 @@ Test(detect_phone, a_phone_column_raises_and_a_not_pii_column_lowers)
     cr_expect_geq(phone, 0.95, "a phone column makes 0312345678 near certain (%.2f)", phone);
     cr_expect_gt(phone, none, "the column raises it (%.2f > %.2f)", phone, none);
 
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "03-1234-5678", PII_COL_NOT_PII, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "in an order-number column 03-1234-5678 is not reported; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("not-pii column", NULL, "03-1234-5678", PII_COL_NOT_PII, NULL,
+                       DETECT_THRESHOLD, "in an order-number column is not reported");
 }
 
 Test(detect_phone, a_number_in_an_email_address_is_reported_as_the_address)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "09012345678@docomo.ne.jp", PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, "phone number as a local part", PIISCAN_TYPE_EMAIL,
-                      "09012345678@docomo.ne.jp");
-    detect_free(&r);
+    detect_expect_one("phone number as a local part", NULL, "09012345678@docomo.ne.jp",
+                      PII_COL_NONE, NULL, PIISCAN_TYPE_EMAIL, NULL, NULL);
 }
 
 /* Prefixes of the numbers that are never fixed lines (mobile, IP, free dial ...). */

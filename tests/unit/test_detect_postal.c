@@ -21,18 +21,9 @@ static void assert_exists(uint32_t code)
     cr_assert(pii_postal_code_exists(code), "test data: %07u is in the postal code list", code);
 }
 
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct postal_case {
-    char label[64];
-    char input[96];
-    char expected[64];
-    int column;      /* enum pii_column */
-    char record[96]; /* empty: the input is the whole record */
-};
-
 ParameterizedTestParameters(detect_postal, every_written_form_is_found_with_its_exact_span)
 {
-    static struct postal_case cases[] = {
+    static struct detect_record_case cases[] = {
         {"dashed", "150-0001", "150-0001", PII_COL_NONE, ""},
         {"postal mark", "〒150-0001", "150-0001", PII_COL_NONE, ""},
         {"postal mark and a space", "〒 150-0001", "150-0001", PII_COL_NONE, ""},
@@ -54,19 +45,17 @@ ParameterizedTestParameters(detect_postal, every_written_form_is_found_with_its_
         {"dashed before an address", "150-0001 東京都渋谷区神宮前", "150-0001", PII_COL_NONE, ""},
         {"inside a sentence", "送付先は〒100-0001です", "100-0001", PII_COL_NONE, ""},
     };
-    return cr_make_param_array(struct postal_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_record_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct postal_case *p, detect_postal,
+ParameterizedTest(struct detect_record_case *p, detect_postal,
                   every_written_form_is_found_with_its_exact_span)
 {
     assert_exists(SHIBUYA);
     assert_exists(CHIYODA);
-    struct detect_run r = {0};
-    detect_unit(&r, p->record[0] != '\0' ? p->record : NULL, p->input, (enum pii_column)p->column,
-                NULL, DETECT_THRESHOLD);
-    detect_assert_one(&r, p->label, PIISCAN_TYPE_POSTAL_CODE, p->expected);
-    detect_free(&r);
+    detect_expect_one(p->label, p->record[0] != '\0' ? p->record : NULL, p->input,
+                      (enum pii_column)p->column, NULL, PIISCAN_TYPE_POSTAL_CODE, p->expected,
+                      NULL);
 }
 
 struct negative_case {
@@ -97,25 +86,17 @@ ParameterizedTest(struct negative_case *p, detect_postal, no_code_is_carved_out_
 {
     if (p->inner != 0)
         assert_exists(p->inner);
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, &pii_detector_postal, DETECT_UNSCORED);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" holds no postal code; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, &pii_detector_postal,
+                       DETECT_UNSCORED, "holds no postal code");
 }
 
 Test(detect_postal, a_code_that_does_not_exist_is_not_reported_even_with_the_mark)
 {
     cr_assert(!pii_postal_code_exists(1234567), "test data: 123-4567 is not a real code");
     const char *inputs[] = {"123-4567", "〒123-4567", "〒1234567"};
-    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-        struct detect_run r = {0};
-        detect_unit(&r, NULL, inputs[i], PII_COL_POSTAL_CODE, &pii_detector_postal,
-                    DETECT_UNSCORED);
-        cr_expect_eq(r.found.len, 0, "\"%s\" is not in the list; got %s", inputs[i],
-                     detect_describe(&r));
-        detect_free(&r);
-    }
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        detect_expect_none("postal column", NULL, inputs[i], PII_COL_POSTAL_CODE,
+                           &pii_detector_postal, DETECT_UNSCORED, "is not in the list");
 }
 
 static const pii_candidate *find_postal(struct detect_run *r, const char *record, const char *input,
@@ -153,11 +134,8 @@ Test(detect_postal, dashed_alone_is_moderate_and_context_raises_it)
 Test(detect_postal, a_phone_column_lowers_a_dashed_code_below_the_threshold)
 {
     assert_exists(SHIBUYA);
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, "150-0001", PII_COL_PHONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "a postal-looking value in a phone column is suspect; got %s",
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none("phone column", NULL, "150-0001", PII_COL_PHONE, NULL, DETECT_THRESHOLD,
+                       "is a postal-looking value in a phone column, which is suspect");
 }
 
 Test(detect_postal, a_postal_code_and_a_phone_in_one_line_are_both_found)

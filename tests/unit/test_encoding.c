@@ -10,25 +10,11 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "codec_helpers.h"
 #include "helpers.h"
 #include "internal.h"
 
-static pii_codec_tables *tables;
-
-static void setup(void)
-{
-    piiscan_error err = {0};
-    int rc = pii_codec_tables_new(&tables, &err);
-    cr_assert_eq(rc, PIISCAN_OK, "tables build from iconv (%s)", err.text);
-}
-
-static void teardown(void)
-{
-    pii_codec_tables_free(tables);
-    tables = NULL;
-}
-
-TestSuite(encoding, .init = setup, .fini = teardown);
+TestSuite(encoding, .init = codec_setup, .fini = codec_teardown);
 
 /* Order-export rows as a shop system writes them; names and numbers are made up. */
 static const char orders_utf8[] =
@@ -66,7 +52,7 @@ static struct decoded decode(piiscan_encoding enc, const char *buf, size_t len, 
 {
     struct decoded out = {0};
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, enc, 0);
     uint32_t seed = chunk * 2654435761u + 1;
     size_t i = 0;
@@ -280,7 +266,8 @@ ParameterizedTest(struct char_case *c, encoding, one_character_decodes_at_its_ed
 {
     uint32_t cp = 0;
     bool is_invalid = false;
-    size_t used = pii_decode_char(tables, c->enc, c->bytes, c->n, c->is_final, &cp, &is_invalid);
+    size_t used =
+        pii_decode_char(codec_tables, c->enc, c->bytes, c->n, c->is_final, &cp, &is_invalid);
     cr_assert_eq(used, c->used, "%s: uses %zu bytes, not %zu", c->label, c->used, used);
     if (used == 0)
         return;
@@ -598,7 +585,7 @@ Test(encoding, odd_utf16_tail_split_across_pushes_ends_as_one_invalid_unit)
      * pointer forward. */
     static const unsigned char bytes[] = {'a', 0, 'b', 0, 'c'};
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, PIISCAN_ENCODING_UTF16LE, 0);
     pii_text out = {0};
     cr_assert_eq(pii_decoder_push(&d, bytes, 3, false, &out), PIISCAN_OK);
@@ -629,7 +616,7 @@ Test(encoding, utf16le_csv_with_bom_decodes_with_offsets_after_the_bom)
     cr_assert_eq(head.bom_len, 2);
 
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, head.encoding, head.bom_len);
     pii_text out = {0};
     out.base = head.bom_len;
@@ -681,7 +668,7 @@ Test(encoding, map_points_each_decoded_byte_at_its_original_character)
     char *cp932 = test_iconv("a山ｱb", strlen("a山ｱb"), "CP932", &len);
     cr_assert_eq(len, 5);
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, PIISCAN_ENCODING_CP932, 100);
     pii_text out = {0};
     out.base = 90; /* the caller's base: map entries are offsets minus 90 */
@@ -703,7 +690,7 @@ Test(encoding, offsets_stay_right_when_the_caller_consumes_between_pushes)
     struct decoded whole = decode(PIISCAN_ENCODING_EUCJP, euc, len, 0);
 
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, PIISCAN_ENCODING_EUCJP, 0);
     pii_text window = {0};
     size_t done = 0; /* decoded bytes already consumed */
@@ -732,7 +719,7 @@ Test(encoding, detection_passes_ascii_on_at_once_and_holds_the_rest_until_sure)
     char *cp932 =
         test_iconv("id,name\n1,山田太郎\n", strlen("id,name\n1,山田太郎\n"), "CP932", &len);
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, PIISCAN_ENCODING_AUTO, 0);
     pii_text out = {0};
     const unsigned char *p = (const unsigned char *)cp932;
@@ -758,7 +745,7 @@ Test(encoding, detection_decides_as_soon_as_the_sample_is_full)
     char *row = test_iconv(orders_utf8, strlen(orders_utf8), "EUC-JP-MS", &row_len);
     size_t reps = PII_ENCODING_SAMPLE_BYTES / row_len + 2;
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, PIISCAN_ENCODING_AUTO, 0);
     pii_text out = {0};
     for (size_t i = 0; i < reps; i++)

@@ -6,7 +6,6 @@
  *   - the findings do not depend on how the input is cut into chunks.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,77 +14,33 @@
 
 #include "helpers.h"
 #include "piiscan.h"
+#include "scan_helpers.h"
 
-static piiscan_scanner *sc;
-
-static void make_scanner(void)
-{
-    piiscan_options *opt;
-    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
-    cr_assert_eq(piiscan_scanner_new(opt, &sc, NULL), PIISCAN_OK);
-    piiscan_options_free(opt);
-}
-
-static void free_scanner(void)
-{
-    piiscan_scanner_free(sc);
-}
-
-TestSuite(invariants, .init = make_scanner, .fini = free_scanner);
-
-static int scan(const char *buf, size_t len, size_t chunk, test_spans *out, piiscan_stats *stats)
-{
-    piiscan_stream *st;
-    cr_assert_eq(piiscan_stream_new(sc, test_collect_spans, out, &st), PIISCAN_OK);
-    int rc = piiscan_stream_begin(st, NULL);
-    for (size_t at = 0; rc == PIISCAN_OK && at < len; at += chunk)
-        rc = piiscan_stream_feed(st, buf + at, len - at < chunk ? len - at : chunk);
-    if (rc == PIISCAN_OK)
-        rc = piiscan_stream_finish(st);
-    *stats = *piiscan_stream_stats(st);
-    piiscan_stream_free(st);
-    return rc;
-}
-
-static const char *iconv_name(piiscan_encoding enc)
-{
-    switch (enc) {
-    case PIISCAN_ENCODING_CP932:
-        return "CP932";
-    case PIISCAN_ENCODING_EUCJP:
-        return "EUC-JP-MS";
-    case PIISCAN_ENCODING_UTF16LE:
-        return "UTF-16LE";
-    case PIISCAN_ENCODING_UTF16BE:
-        return "UTF-16BE";
-    default:
-        return "UTF-8";
-    }
-}
+TestSuite(invariants, .init = test_scanner_setup, .fini = test_scanner_teardown);
 
 static size_t files_checked;
 static size_t findings_checked;
 
 static void check_input(const char *label, const char *buf, size_t len)
 {
-    test_spans whole = {0};
+    test_findings whole = {0};
     piiscan_stats stats;
-    int rc = scan(buf, len, len ? len : 1, &whole, &stats);
+    int rc = test_scan(test_scanner, buf, len, len ? len : 1, NULL, &whole, &stats);
     if (rc != PIISCAN_OK) { /* e.g. a workbook fixture: nothing to compare */
-        test_spans_free(&whole);
+        test_findings_free(&whole);
         return;
     }
     files_checked++;
     for (size_t i = 0; i < whole.n; i++) {
-        const test_span *x = &whole.v[i];
+        const test_finding *x = &whole.v[i];
         cr_assert_leq(x->end, len, "%s: finding %zu ends inside the input", label, i);
         cr_assert_lt(x->start, x->end, "%s: finding %zu is not empty", label, i);
         size_t decoded_len;
         char *decoded = test_convert(buf + x->start, (size_t)(x->end - x->start),
-                                     iconv_name(stats.encoding), NULL, &decoded_len);
+                                     test_iconv_name(stats.encoding), NULL, &decoded_len);
         cr_assert_not_null(decoded, "%s: bytes %llu-%llu do not decode from %s", label,
                            (unsigned long long)x->start, (unsigned long long)x->end,
-                           iconv_name(stats.encoding));
+                           test_iconv_name(stats.encoding));
         cr_expect(decoded_len == x->text_len && memcmp(decoded, x->text, decoded_len) == 0,
                   "%s: bytes %llu-%llu decode to \"%.*s\", the finding says \"%s\"", label,
                   (unsigned long long)x->start, (unsigned long long)x->end, (int)decoded_len,
@@ -95,23 +50,24 @@ static void check_input(const char *label, const char *buf, size_t len)
     }
     static const size_t chunks[] = {1, 3, 4095, 65536};
     for (size_t k = 0; k < sizeof chunks / sizeof *chunks; k++) {
-        test_spans cut = {0};
-        cr_assert_eq(scan(buf, len, chunks[k], &cut, &stats), PIISCAN_OK);
+        test_findings cut = {0};
+        cr_assert_eq(test_scan(test_scanner, buf, len, chunks[k], NULL, &cut, &stats), PIISCAN_OK);
         cr_expect_eq(cut.n, whole.n, "%s: chunks of %zu give %zu findings, whole gives %zu", label,
                      chunks[k], cut.n, whole.n);
         for (size_t i = 0; i < cut.n && i < whole.n; i++)
             cr_expect(cut.v[i].start == whole.v[i].start && cut.v[i].end == whole.v[i].end &&
                           cut.v[i].type == whole.v[i].type,
                       "%s: chunks of %zu: finding %zu differs", label, chunks[k], i);
-        test_spans_free(&cut);
+        test_findings_free(&cut);
     }
-    test_spans_free(&whole);
+    test_findings_free(&whole);
 }
 
 /* A UTF-8 fixture is also checked in the other encodings iconv can write it in. */
-static void check_file(const char *path)
+static void check_file(const char *path, void *unused)
 {
-    size_t len;
+    (void)unused;
+    size_t len = 0;
     char *buf = test_read_file(path, &len);
     cr_assert_not_null(buf, "read %s", path);
     check_input(path, buf, len);
@@ -134,31 +90,9 @@ static void check_file(const char *path)
     free(buf);
 }
 
-static void walk(const char *dir)
-{
-    struct dirent **names;
-    int n = scandir(dir, &names, NULL, alphasort);
-    cr_assert_geq(n, 0, "list %s", dir);
-    for (int i = 0; i < n; i++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        struct stat sb;
-        if (names[i]->d_name[0] != '.' && lstat(path, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode))
-                walk(path);
-            else if (S_ISREG(sb.st_mode) && sb.st_size < (1 << 20))
-                check_file(path);
-        }
-        free(names[i]);
-    }
-    free(names);
-}
-
 Test(invariants, every_finding_decodes_to_its_text_and_chunking_changes_nothing)
 {
-    const char *data = getenv("PIISCAN_TEST_DATA");
-    cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
-    walk(data);
+    test_each_fixture(check_file, NULL);
     cr_assert_gt(files_checked, 10, "the fixtures were found (%zu checked)", files_checked);
     cr_assert_gt(findings_checked, 20, "the fixtures hold findings (%zu checked)",
                  findings_checked);

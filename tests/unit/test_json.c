@@ -27,23 +27,37 @@ static char *stream_form(const char *s, size_t len, size_t *out_len)
     return buf;
 }
 
-/* What line_put_string writes for s[0..len) after `before` bytes already in the line. */
-static char *line_form(const char *s, size_t len, size_t before, size_t *out_len)
+/* A report line that writes into memory: once memory_line_close() has run, *buf (freed by the
+ * caller) holds the n bytes it wrote. */
+static struct line *memory_line_open(char **buf, size_t *n)
 {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *fp = open_memstream(&buf, &n);
+    FILE *fp = open_memstream(buf, n);
     cr_assert_not_null(fp);
     struct line *ln = malloc(sizeof *ln);
     cr_assert_not_null(ln);
     ln->fp = fp;
     ln->len = 0;
+    return ln;
+}
+
+static void memory_line_close(struct line *ln)
+{
+    line_flush(ln);
+    FILE *fp = ln->fp;
+    free(ln);
+    cr_assert_eq(fclose(fp), 0);
+}
+
+/* What line_put_string writes for s[0..len) after `before` bytes already in the line. */
+static char *line_form(const char *s, size_t len, size_t before, size_t *out_len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    struct line *ln = memory_line_open(&buf, &n);
     for (size_t i = 0; i < before; i++)
         line_put(ln, "x", 1);
     line_put_string(ln, s, len);
-    line_flush(ln);
-    free(ln);
-    cr_assert_eq(fclose(fp), 0);
+    memory_line_close(ln);
     cr_assert(n >= before);
     memmove(buf, buf + before, n - before);
     *out_len = n - before;
@@ -127,19 +141,12 @@ static char *finding_form(const struct output_finding *of, struct line_cache *ca
 {
     char *buf = NULL;
     size_t n = 0;
-    FILE *fp = open_memstream(&buf, &n);
-    cr_assert_not_null(fp);
-    struct line *ln = malloc(sizeof *ln);
-    cr_assert_not_null(ln);
-    ln->fp = fp;
-    ln->len = 0;
+    struct line *ln = memory_line_open(&buf, &n);
     if (cache != NULL)
         line_put_finding_rest_cached(ln, of, cache);
     else
         line_put_finding_rest(ln, of);
-    line_flush(ln);
-    free(ln);
-    cr_assert_eq(fclose(fp), 0);
+    memory_line_close(ln);
     *len = n;
     return buf;
 }

@@ -9,47 +9,25 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "scan_helpers.h"
 
 #define MAX_FOUND 32
 
-typedef struct found {
-    size_t n;
-    uint64_t line[MAX_FOUND];
-    char text[MAX_FOUND][64];
-} found;
-
-static int collect(const piiscan_finding *f, void *user)
+/* Scans buf with the marker honoured or not, feeding `chunk` bytes at a time (0: whole). The
+ * caller frees the findings. */
+static test_findings scan(const char *buf, size_t len, bool is_honoured, size_t chunk,
+                          size_t max_record, uint64_t *allowed)
 {
-    found *r = user;
-    cr_assert_lt(r->n, MAX_FOUND, "more findings than the test expects");
-    r->line[r->n] = f->line;
-    snprintf(r->text[r->n], sizeof r->text[r->n], "%.*s", (int)f->text_len, f->text);
-    r->n++;
-    return 0;
-}
-
-/* Scans buf with the marker honoured or not, feeding `chunk` bytes at a time (0: whole). */
-static found scan(const char *buf, size_t len, bool is_honoured, size_t chunk, size_t max_record,
-                  uint64_t *allowed)
-{
-    piiscan_options *opt;
-    piiscan_scanner *sc;
-    piiscan_stream *st;
-    found got = {0};
-    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
+    piiscan_options *opt = test_options_new(max_record);
     cr_assert_eq(piiscan_options_set_allow_marker(opt, is_honoured), PIISCAN_OK);
-    if (max_record != 0)
-        cr_assert_eq(piiscan_options_set_max_record_bytes(opt, max_record), PIISCAN_OK);
-    cr_assert_eq(piiscan_scanner_new(opt, &sc, NULL), PIISCAN_OK);
-    piiscan_options_free(opt);
-    cr_assert_eq(piiscan_stream_new(sc, collect, &got, &st), PIISCAN_OK);
-    cr_assert_eq(piiscan_stream_begin(st, NULL), PIISCAN_OK);
+    piiscan_scanner *sc = test_scanner_new(opt);
+    test_findings got = {.max = MAX_FOUND};
+    piiscan_stream *st;
+    cr_assert_eq(piiscan_stream_new(sc, test_collect, &got, &st), PIISCAN_OK);
     if (chunk == 0)
         chunk = len > 0 ? len : 1;
-    for (size_t at = 0; at < len; at += chunk)
-        cr_assert_eq(piiscan_stream_feed(st, buf + at, len - at < chunk ? len - at : chunk),
-                     PIISCAN_OK, "%s", piiscan_stream_error(st)->text);
-    cr_assert_eq(piiscan_stream_finish(st), PIISCAN_OK, "%s", piiscan_stream_error(st)->text);
+    cr_assert_eq(test_feed(st, buf, len, chunk, NULL), PIISCAN_OK, "%s",
+                 piiscan_stream_error(st)->text);
     *allowed = piiscan_stream_stats(st)->allowed;
     piiscan_stream_free(st);
     piiscan_scanner_free(sc);
@@ -94,27 +72,30 @@ ParameterizedTest(struct encoding_case *c, marker, marked_lines_report_nothing_i
     size_t len;
     char *text = test_iconv(notes_utf8, strlen(notes_utf8), c->iconv_name, &len);
     uint64_t allowed;
-    found got = scan(text, len, true, 0, 0, &allowed);
+    test_findings got = scan(text, len, true, 0, 0, &allowed);
     cr_assert_eq(got.n, 2, "%s: only the phones of the unmarked lines 2 and 4", c->iconv_name);
-    cr_expect_eq(got.line[0], 2, "%s", c->iconv_name);
-    cr_expect_str_eq(got.text[0], "090-2345-6789", "%s", c->iconv_name);
-    cr_expect_eq(got.line[1], 4, "%s", c->iconv_name);
-    cr_expect_str_eq(got.text[1], "080-1234-5678", "%s", c->iconv_name);
+    cr_expect_eq(got.v[0].line, 2, "%s", c->iconv_name);
+    cr_expect_str_eq(got.v[0].text, "090-2345-6789", "%s", c->iconv_name);
+    cr_expect_eq(got.v[1].line, 4, "%s", c->iconv_name);
+    cr_expect_str_eq(got.v[1].text, "080-1234-5678", "%s", c->iconv_name);
     cr_expect_eq(allowed, 3, "%s: two phones and an e-mail address on the marked lines",
                  c->iconv_name);
     /* Fed a byte at a time, the marker and the values straddle every chunk boundary. */
-    found bytewise = scan(text, len, true, 1, 0, &allowed);
+    test_findings bytewise = scan(text, len, true, 1, 0, &allowed);
     cr_expect_eq(bytewise.n, 2, "%s, one byte a feed", c->iconv_name);
     cr_expect_eq(allowed, 3, "%s, one byte a feed", c->iconv_name);
+    test_findings_free(&bytewise);
+    test_findings_free(&got);
     free(text);
 }
 
 Test(marker, turned_off_every_line_is_reported)
 {
     uint64_t allowed;
-    found got = scan(notes_utf8, strlen(notes_utf8), false, 0, 0, &allowed);
+    test_findings got = scan(notes_utf8, strlen(notes_utf8), false, 0, 0, &allowed);
     cr_assert_eq(got.n, 5, "all four phones and the e-mail address");
     cr_assert_eq(allowed, 0, "nothing is left out with the option off");
+    test_findings_free(&got);
 }
 
 Test(marker, covers_a_whole_csv_record_across_its_quoted_line_breaks)
@@ -125,11 +106,12 @@ Test(marker, covers_a_whole_csv_record_across_its_quoted_line_breaks)
                               "piiscan:allow\"\n"
                               "佐藤 花子,090-2345-6789,\n";
     uint64_t allowed;
-    found got = scan(csv, strlen(csv), true, 0, 0, &allowed);
+    test_findings got = scan(csv, strlen(csv), true, 0, 0, &allowed);
     cr_assert_eq(got.n, 2, "only the name and phone of the unmarked record");
-    cr_expect_eq(got.line[0], 4);
-    cr_expect_eq(got.line[1], 4);
+    cr_expect_eq(got.v[0].line, 4);
+    cr_expect_eq(got.v[1].line, 4);
     cr_expect_eq(allowed, 2, "the name and the phone of the marked record");
+    test_findings_free(&got);
 }
 
 Test(marker, on_a_line_cut_into_pieces_covers_its_piece_and_those_after_it)
@@ -144,14 +126,16 @@ Test(marker, on_a_line_cut_into_pieces_covers_its_piece_and_those_after_it)
         text[n] = n % 50 == 0 ? ' ' : 'x';
     n += (size_t)snprintf(text + n, cap - n, " 電話 090-2345-6789\n電話 080-1234-5678\n");
     uint64_t allowed;
-    found all = scan(text, n, false, 0, 4096, &allowed);
+    test_findings all = scan(text, n, false, 0, 4096, &allowed);
     cr_assert_eq(all.n, 3, "without the marker: two phones on line 1, one on line 2");
-    cr_assert_eq(all.line[1], 1, "the second phone of line 1 is in a later piece");
-    found got = scan(text, n, true, 0, 4096, &allowed);
+    cr_assert_eq(all.v[1].line, 1, "the second phone of line 1 is in a later piece");
+    test_findings got = scan(text, n, true, 0, 4096, &allowed);
     cr_assert_eq(got.n, 1, "only the phone of line 2");
-    cr_expect_eq(got.line[0], 2);
-    cr_expect_str_eq(got.text[0], "080-1234-5678");
+    cr_expect_eq(got.v[0].line, 2);
+    cr_expect_str_eq(got.v[0].text, "080-1234-5678");
     cr_expect_eq(allowed, 2, "both phones of line 1, in its first and last pieces");
+    test_findings_free(&got);
+    test_findings_free(&all);
     free(text);
 }
 

@@ -8,31 +8,29 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
+#include "codec_helpers.h"
 #include "helpers.h"
 #include "redact.h"
 
-static pii_codec_tables *tables;
+TestSuite(mask, .init = codec_setup, .fini = codec_teardown);
 
-static void make_tables(void)
+/* A masker of the mask characters `narrow` and `wide`. */
+static pii_masker masker_of(const char *narrow, const char *wide)
 {
-    cr_assert_eq(pii_codec_tables_new(&tables, NULL), PIISCAN_OK);
+    pii_masker m;
+    cr_assert_eq(pii_masker_init(&m, narrow, wide, NULL), PIISCAN_OK, "mask characters %s and %s",
+                 narrow, wide);
+    return m;
 }
 
-static void free_tables(void)
+/* UTF-8 `value` written in `enc` (freed by the caller), its characters decoded into *chars. */
+static char *encoded_with_chars(const char *value, piiscan_encoding enc, size_t *n,
+                                pii_chars *chars)
 {
-    pii_codec_tables_free(tables);
-}
-
-TestSuite(mask, .init = make_tables, .fini = free_tables);
-
-static const char *iconv_name(piiscan_encoding enc)
-{
-    static const char *const names[] = {
-        [PIISCAN_ENCODING_UTF8] = "UTF-8",       [PIISCAN_ENCODING_CP932] = "CP932",
-        [PIISCAN_ENCODING_EUCJP] = "EUC-JP-MS",  [PIISCAN_ENCODING_UTF16LE] = "UTF-16LE",
-        [PIISCAN_ENCODING_UTF16BE] = "UTF-16BE",
-    };
-    return names[enc];
+    char *in = test_iconv(value, strlen(value), test_iconv_name(enc), n);
+    cr_assert_eq(pii_chars_decode(codec_tables, enc, (const unsigned char *)in, *n, chars),
+                 PIISCAN_OK);
+    return in;
 }
 
 /* The mask of UTF-8 `value` written in `enc`, decoded back to UTF-8 for comparison; the
@@ -40,23 +38,22 @@ static const char *iconv_name(piiscan_encoding enc)
 static char *mask_in(piiscan_mask mask, piiscan_type type, const char *value, piiscan_encoding enc,
                      const char *narrow, const char *wide)
 {
-    pii_masker m;
-    cr_assert_eq(pii_masker_init(&m, narrow, wide, NULL), PIISCAN_OK);
+    pii_masker m = masker_of(narrow, wide);
     size_t n;
-    char *in = test_iconv(value, strlen(value), iconv_name(enc), &n);
     pii_chars chars = {0};
-    cr_assert_eq(pii_chars_decode(tables, enc, (const unsigned char *)in, n, &chars), PIISCAN_OK);
+    char *in = encoded_with_chars(value, enc, &n, &chars);
     pii_bytes out = {0};
     cr_assert_eq(
         pii_mask_span(&m, mask, type, enc, (const unsigned char *)in, &chars, false, &out, NULL),
         PIISCAN_OK);
     size_t u8_len;
-    char *u8 = test_convert((const char *)out.data, out.len, iconv_name(enc), "UTF-8", &u8_len);
-    cr_assert_not_null(u8, "the mask of \"%s\" is valid %s", value, iconv_name(enc));
+    char *u8 =
+        test_convert((const char *)out.data, out.len, test_iconv_name(enc), "UTF-8", &u8_len);
+    cr_assert_not_null(u8, "the mask of \"%s\" is valid %s", value, test_iconv_name(enc));
     size_t re_len;
-    char *re = test_iconv(u8, u8_len, iconv_name(enc), &re_len);
+    char *re = test_iconv(u8, u8_len, test_iconv_name(enc), &re_len);
     cr_expect(re_len == out.len && memcmp(re, out.data, re_len) == 0,
-              "the mask of \"%s\" is %s as iconv writes it", value, iconv_name(enc));
+              "the mask of \"%s\" is %s as iconv writes it", value, test_iconv_name(enc));
     free(re);
     pii_bytes_free(&out);
     pii_chars_free(&chars);
@@ -118,20 +115,19 @@ ParameterizedTest(struct mask_case *p, mask, every_style_in_every_encoding)
 {
     for (int enc = PIISCAN_ENCODING_UTF8; enc <= PIISCAN_ENCODING_UTF16BE; enc++) {
         char *full = mask_in(PIISCAN_MASK_FULL, p->type, p->value, enc, "*", "＊");
-        cr_expect_str_eq(full, p->full, "%s in %s: full mask of %s", p->label, iconv_name(enc),
+        cr_expect_str_eq(full, p->full, "%s in %s: full mask of %s", p->label, test_iconv_name(enc),
                          p->value);
         free(full);
         char *partial = mask_in(PIISCAN_MASK_PARTIAL, p->type, p->value, enc, "*", "＊");
         cr_expect_str_eq(partial, p->partial, "%s in %s: partial mask of %s", p->label,
-                         iconv_name(enc), p->value);
+                         test_iconv_name(enc), p->value);
         free(partial);
     }
 }
 
 Test(mask, wide_asterisk_has_the_bytes_each_encoding_gives_it)
 {
-    pii_masker m;
-    cr_assert_eq(pii_masker_init(&m, "*", "＊", NULL), PIISCAN_OK);
+    pii_masker m = masker_of("*", "＊");
     static const struct {
         piiscan_encoding enc;
         const char *bytes;
@@ -144,7 +140,7 @@ Test(mask, wide_asterisk_has_the_bytes_each_encoding_gives_it)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         cr_expect(m.wide_len[want[i].enc] == want[i].len &&
                       memcmp(m.wide[want[i].enc], want[i].bytes, want[i].len) == 0,
-                  "＊ in %s", iconv_name(want[i].enc));
+                  "＊ in %s", test_iconv_name(want[i].enc));
     }
     cr_expect(m.narrow_len[PIISCAN_ENCODING_UTF16LE] == 2 &&
                   memcmp(m.narrow[PIISCAN_ENCODING_UTF16LE], "*\0", 2) == 0,
@@ -230,15 +226,10 @@ Test(mask, the_kept_start_of_a_partial_address_is_measured)
 {
     /* Verification lets a later scan find the prefecture and municipality again, but only
      * inside the bytes the mask kept at its start. */
-    pii_masker m;
-    cr_assert_eq(pii_masker_init(&m, "*", "＊", NULL), PIISCAN_OK);
-    const char *addr = "東京都渋谷区渋谷2-21-1";
+    pii_masker m = masker_of("*", "＊");
     size_t n;
-    char *in = test_iconv(addr, strlen(addr), "CP932", &n);
     pii_chars chars = {0};
-    cr_assert_eq(
-        pii_chars_decode(tables, PIISCAN_ENCODING_CP932, (const unsigned char *)in, n, &chars),
-        PIISCAN_OK);
+    char *in = encoded_with_chars("東京都渋谷区渋谷2-21-1", PIISCAN_ENCODING_CP932, &n, &chars);
     pii_bytes out = {0};
     size_t kept = 99;
     cr_assert_eq(pii_mask_span(&m, PIISCAN_MASK_PARTIAL, PIISCAN_TYPE_ADDRESS,
@@ -261,15 +252,10 @@ Test(mask, after_a_broken_lead_byte_a_wide_first_character_gets_two_narrow_masks
 {
     /* EUC-JP 0x8E then a kanji from row 0x60 on is invalid, so the kanji decodes on its own;
      * ＊ (A1 F6) in its place would make 8E A1 a half-width katakana and shift the rest. */
-    pii_masker m;
-    cr_assert_eq(pii_masker_init(&m, "*", "＊", NULL), PIISCAN_OK);
-    const char *value = "渡辺";
+    pii_masker m = masker_of("*", "＊");
     size_t n;
-    char *in = test_iconv(value, strlen(value), "EUC-JP-MS", &n);
     pii_chars chars = {0};
-    cr_assert_eq(
-        pii_chars_decode(tables, PIISCAN_ENCODING_EUCJP, (const unsigned char *)in, n, &chars),
-        PIISCAN_OK);
+    char *in = encoded_with_chars("渡辺", PIISCAN_ENCODING_EUCJP, &n, &chars);
     pii_bytes out = {0};
     cr_assert_eq(pii_mask_span(&m, PIISCAN_MASK_FULL, PIISCAN_TYPE_NAME, PIISCAN_ENCODING_EUCJP,
                                (const unsigned char *)in, &chars, true, &out, NULL),
@@ -288,11 +274,10 @@ Test(mask, after_a_broken_lead_byte_a_wide_first_character_gets_two_narrow_masks
 
 Test(mask, invalid_bytes_in_a_span_are_masked_byte_by_byte)
 {
-    pii_masker m;
-    cr_assert_eq(pii_masker_init(&m, "*", "＊", NULL), PIISCAN_OK);
+    pii_masker m = masker_of("*", "＊");
     const unsigned char in[] = {'0', 0x81, '9'}; /* 0x81 then '9' is no CP932 character */
     pii_chars chars = {0};
-    cr_assert_eq(pii_chars_decode(tables, PIISCAN_ENCODING_CP932, in, sizeof in, &chars),
+    cr_assert_eq(pii_chars_decode(codec_tables, PIISCAN_ENCODING_CP932, in, sizeof in, &chars),
                  PIISCAN_OK);
     pii_bytes out = {0};
     cr_assert_eq(pii_mask_span(&m, PIISCAN_MASK_PARTIAL, PIISCAN_TYPE_NAME, PIISCAN_ENCODING_CP932,

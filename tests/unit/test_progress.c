@@ -6,6 +6,7 @@
  * terminal is checked end to end by tests/check_state.sh under script(1).
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,30 +22,49 @@ static const char *format(const struct progress_view *v, unsigned columns)
     return buf;
 }
 
-Test(progress, while_walking_the_total_is_open_and_no_eta_is_guessed)
+/* A view and the whole line it makes on a wide terminal. Criterion copies parameters into the
+ * process that runs the test: no pointers. */
+struct line_case {
+    char label[72]; /* the claim */
+    struct progress_view view;
+    char line[96];
+};
+
+ParameterizedTestParameters(progress, the_line_says_what_the_view_holds)
 {
-    struct progress_view v = {
-        .files_done = 12,
-        .files_found = 40,
-        .bytes_done = 5 * MIB,
-        .bytes_found = 9 * MIB,
-        .bytes_per_second = 2.5 * MIB,
+    static struct line_case cases[] = {
+        {
+            "while walking the total is open and no ETA is guessed",
+            {.files_done = 12,
+             .files_found = 40,
+             .bytes_done = 5 * MIB,
+             .bytes_found = 9 * MIB,
+             .bytes_per_second = 2.5 * MIB},
+            "piiscan: 12/40+ files, 5.0 MB, 2.5 MB/s",
+        },
+        {
+            /* 20 MB left at 2 MB/s: ten seconds. */
+            "once walked the totals and the ETA are shown",
+            {.files_done = 12,
+             .files_found = 40,
+             .bytes_done = 5 * MIB,
+             .bytes_found = 25 * MIB,
+             .is_walk_done = true,
+             .bytes_per_second = 2 * MIB},
+            "piiscan: 12/40 files, 5.0/25.0 MB, 2.0 MB/s, ETA 0:10",
+        },
+        {
+            "without a rate yet neither speed nor ETA is shown",
+            {.files_done = 0, .files_found = 3, .bytes_found = 3 * MIB, .is_walk_done = true},
+            "piiscan: 0/3 files, 0.0/3.0 MB",
+        },
     };
-    cr_expect_str_eq(format(&v, 120), "piiscan: 12/40+ files, 5.0 MB, 2.5 MB/s");
+    return cr_make_param_array(struct line_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-Test(progress, once_walked_the_totals_and_the_eta_are_shown)
+ParameterizedTest(struct line_case *p, progress, the_line_says_what_the_view_holds)
 {
-    struct progress_view v = {
-        .files_done = 12,
-        .files_found = 40,
-        .bytes_done = 5 * MIB,
-        .bytes_found = 25 * MIB,
-        .is_walk_done = true,
-        .bytes_per_second = 2 * MIB,
-    };
-    /* 20 MB left at 2 MB/s: ten seconds. */
-    cr_expect_str_eq(format(&v, 120), "piiscan: 12/40 files, 5.0/25.0 MB, 2.0 MB/s, ETA 0:10");
+    cr_expect_str_eq(format(&p->view, 120), p->line, "%s", p->label);
 }
 
 Test(progress, eta_of_hours_has_hours_minutes_and_seconds)
@@ -59,17 +79,6 @@ Test(progress, eta_of_hours_has_hours_minutes_and_seconds)
     };
     cr_expect(strstr(format(&v, 120), ", ETA 1:02:03") != NULL, "3723 s is 1:02:03: %s",
               format(&v, 120));
-}
-
-Test(progress, without_a_rate_yet_neither_speed_nor_eta_is_shown)
-{
-    struct progress_view v = {
-        .files_done = 0,
-        .files_found = 3,
-        .bytes_found = 3 * MIB,
-        .is_walk_done = true,
-    };
-    cr_expect_str_eq(format(&v, 120), "piiscan: 0/3 files, 0.0/3.0 MB");
 }
 
 Test(progress, line_is_cut_to_one_less_than_the_terminal_width_so_it_never_wraps)

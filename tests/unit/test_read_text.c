@@ -10,24 +10,38 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "helpers.h"
 #include "internal.h"
 
 /* The smallest limit the options accept; pieces are easy to reason about at this size. */
 #define LIMIT 4096
 
-static int next_line(const char *text, size_t len, size_t start, bool is_final, size_t max_bytes,
-                     pii_record *rec, pii_field *field)
+/* The line the reader read last, and its one field. */
+static pii_record rec;
+static pii_field field;
+
+/* Reads the next line of text[0..len) from `start` into rec and field. */
+static int next_line(const char *text, size_t len, size_t start, bool is_final, size_t max_bytes)
 {
-    int rc = pii_text_next_line(text, len, start, is_final, max_bytes, rec, field);
+    int rc = pii_text_next_line(text, len, start, is_final, max_bytes, &rec, &field);
     cr_assert(rc == 0 || rc == 1, "the line reader returns 0 or 1, got %d", rc);
     if (rc == 1) {
-        cr_assert_eq(rec->nfields, 1, "a line is one field");
-        cr_assert_eq(rec->fields, field, "the field is the caller's");
-        cr_assert_eq(field->start, rec->start, "the field starts with the line");
-        cr_assert_eq(field->end, rec->end, "the field ends with the line's content");
-        cr_assert_not(rec->is_unterminated_quote, "text has no quotes to leave open");
+        cr_assert_eq(rec.nfields, 1, "a line is one field");
+        cr_assert_eq(rec.fields, &field, "the field is the caller's");
+        cr_assert_eq(field.start, rec.start, "the field starts with the line");
+        cr_assert_eq(field.end, rec.end, "the field ends with the line's content");
+        cr_assert_not(rec.is_unterminated_quote, "text has no quotes to leave open");
     }
     return rc;
+}
+
+/* A buffer of `size` bytes (freed by the caller) whose first `n` are `fill`. */
+static char *filled(size_t size, char fill, size_t n)
+{
+    char *text = malloc(size);
+    cr_assert_not_null(text, "test allocation");
+    memset(text, fill, n);
+    return text;
 }
 
 static bool is_continuation(unsigned char c)
@@ -40,12 +54,10 @@ static bool is_continuation(unsigned char c)
  * Returns the number of pieces; *physical gets the sum of rec.lines. */
 static size_t read_all_checked(const char *text, size_t len, size_t max_bytes, size_t *physical)
 {
-    pii_record rec;
-    pii_field field;
     size_t start = 0;
     size_t pieces = 0;
     *physical = 0;
-    while (next_line(text, len, start, true, max_bytes, &rec, &field) == 1) {
+    while (next_line(text, len, start, true, max_bytes) == 1) {
         cr_assert_eq(rec.start, start, "piece %zu starts where the last one ended", pieces + 1);
         cr_assert_leq(rec.end - rec.start, max_bytes, "piece %zu at %zu is %zu bytes, over %zu",
                       pieces + 1, start, rec.end - rec.start, max_bytes);
@@ -65,59 +77,41 @@ static size_t read_all_checked(const char *text, size_t len, size_t max_bytes, s
 
 /* --- line ends ---------------------------------------------------------------------------- */
 
-/* Parameters are copied into the test's process: strings live inside the struct. */
-struct eol_case {
-    char label[16];
-    char eol[4];
-};
-
 ParameterizedTestParameters(read_text, lines_end_at_each_kind_of_line_end)
 {
-    static struct eol_case cases[] = {
-        {"LF", "\n"},
-        {"CRLF", "\r\n"},
-        {"lone CR", "\r"},
-    };
-    return cr_make_param_array(struct eol_case, cases, sizeof cases / sizeof cases[0]);
+    return test_line_ends();
 }
 
-ParameterizedTest(struct eol_case *c, read_text, lines_end_at_each_kind_of_line_end)
+ParameterizedTest(struct test_line_end *c, read_text, lines_end_at_each_kind_of_line_end)
 {
     char text[256];
     snprintf(text, sizeof text, "お問い合わせ: 090-0000-1234%s%s〒150-0002 東京都渋谷区", c->eol,
              c->eol);
     size_t len = strlen(text);
     size_t eol_len = strlen(c->eol);
-    pii_record rec;
-    pii_field field;
-    cr_assert_eq(next_line(text, len, 0, true, LIMIT, &rec, &field), 1, "%s: line 1", c->label);
+    cr_assert_eq(next_line(text, len, 0, true, LIMIT), 1, "%s: line 1", c->label);
     cr_expect_eq(rec.end, strlen("お問い合わせ: 090-0000-1234"), "%s: content without its end",
                  c->label);
     cr_expect_eq(rec.next, rec.end + eol_len, "%s: the whole line end is skipped", c->label);
     cr_expect_eq(rec.lines, 1, "%s: a whole line counts one", c->label);
-    cr_assert_eq(next_line(text, len, rec.next, true, LIMIT, &rec, &field), 1, "%s: empty line",
-                 c->label);
+    cr_assert_eq(next_line(text, len, rec.next, true, LIMIT), 1, "%s: empty line", c->label);
     cr_expect_eq(rec.end, rec.start, "%s: an empty line is an empty field", c->label);
     cr_expect_eq(rec.lines, 1, "%s: and still a line", c->label);
-    cr_assert_eq(next_line(text, len, rec.next, true, LIMIT, &rec, &field), 1, "%s: last line",
-                 c->label);
+    cr_assert_eq(next_line(text, len, rec.next, true, LIMIT), 1, "%s: last line", c->label);
     cr_expect_eq(rec.end, len, "%s: the last line runs to the end of input", c->label);
     cr_expect_eq(rec.next, len, "%s: nothing is left", c->label);
-    cr_expect_eq(next_line(text, len, rec.next, true, LIMIT, &rec, &field), 0,
+    cr_expect_eq(next_line(text, len, rec.next, true, LIMIT), 0,
                  "%s: no line after the end of input", c->label);
 }
 
 Test(read_text, cr_at_the_end_of_available_text_waits_unless_final)
 {
     const char *text = "line one\r\nline two";
-    pii_record rec;
-    pii_field field;
-    cr_expect_eq(next_line(text, 9, 0, false, LIMIT, &rec, &field), 0,
+    cr_expect_eq(next_line(text, 9, 0, false, LIMIT), 0,
                  "a CR as the last byte may be the first half of a CRLF");
-    cr_assert_eq(next_line(text, 10, 0, false, LIMIT, &rec, &field), 1, "the LF arrived");
+    cr_assert_eq(next_line(text, 10, 0, false, LIMIT), 1, "the LF arrived");
     cr_expect_eq(rec.next, 10, "the CRLF is one line end");
-    cr_assert_eq(next_line(text, 9, 0, true, LIMIT, &rec, &field), 1,
-                 "at the end of input the CR ends the line");
+    cr_assert_eq(next_line(text, 9, 0, true, LIMIT), 1, "at the end of input the CR ends the line");
     cr_expect_eq(rec.end, 8, "content ends before the CR");
     cr_expect_eq(rec.next, 9, "the CR alone is the line end");
 }
@@ -126,33 +120,25 @@ Test(read_text, last_line_without_a_line_end_waits_until_the_end_of_input)
 {
     const char *text = "山田太郎 様";
     size_t len = strlen(text);
-    pii_record rec;
-    pii_field field;
-    cr_expect_eq(next_line(text, len, 0, false, LIMIT, &rec, &field), 0,
-                 "more of the line may come");
-    cr_assert_eq(next_line(text, len, 0, true, LIMIT, &rec, &field), 1, "the input ended");
+    cr_expect_eq(next_line(text, len, 0, false, LIMIT), 0, "more of the line may come");
+    cr_assert_eq(next_line(text, len, 0, true, LIMIT), 1, "the input ended");
     cr_expect_eq(rec.end, len, "the line is all of it");
     cr_expect_eq(rec.lines, 1, "it is a physical line");
-    cr_expect_eq(next_line(text, 0, 0, true, LIMIT, &rec, &field), 0,
-                 "empty input has no line at all");
+    cr_expect_eq(next_line(text, 0, 0, true, LIMIT), 0, "empty input has no line at all");
 }
 
 /* --- long lines --------------------------------------------------------------------------- */
 
 Test(read_text, a_line_of_exactly_the_limit_is_not_cut)
 {
-    char *text = malloc(LIMIT + 2);
-    cr_assert_not_null(text, "test allocation");
-    memset(text, 'x', LIMIT);
+    char *text = filled(LIMIT + 2, 'x', LIMIT);
     text[LIMIT] = '\n';
-    pii_record rec;
-    pii_field field;
-    cr_assert_eq(next_line(text, LIMIT + 1, 0, false, LIMIT, &rec, &field), 1, "one line");
+    cr_assert_eq(next_line(text, LIMIT + 1, 0, false, LIMIT), 1, "one line");
     cr_expect_eq(rec.end, LIMIT, "the whole line, not a piece");
     cr_expect_eq(rec.lines, 1, "it ends a physical line");
     text[LIMIT] = 'x';
     text[LIMIT + 1] = '\n';
-    cr_assert_eq(next_line(text, LIMIT + 2, 0, false, LIMIT, &rec, &field), 1, "a piece");
+    cr_assert_eq(next_line(text, LIMIT + 2, 0, false, LIMIT), 1, "a piece");
     cr_expect_eq(rec.lines, 0, "one byte over the limit is cut");
     cr_expect_leq(rec.end, LIMIT, "the piece fits the limit");
     free(text);
@@ -160,15 +146,11 @@ Test(read_text, a_line_of_exactly_the_limit_is_not_cut)
 
 Test(read_text, an_over_long_line_is_cut_before_its_end_arrives)
 {
-    char *text = malloc(LIMIT + 1);
-    cr_assert_not_null(text, "test allocation");
-    memset(text, 'x', LIMIT + 1);
+    char *text = filled(LIMIT + 1, 'x', LIMIT + 1);
     text[100] = ' ';
-    pii_record rec;
-    pii_field field;
-    cr_expect_eq(next_line(text, LIMIT, 0, false, LIMIT, &rec, &field), 0,
+    cr_expect_eq(next_line(text, LIMIT, 0, false, LIMIT), 0,
                  "at the limit the line may still end in time");
-    cr_assert_eq(next_line(text, LIMIT + 1, 0, false, LIMIT, &rec, &field), 1,
+    cr_assert_eq(next_line(text, LIMIT + 1, 0, false, LIMIT), 1,
                  "one byte past the limit without a line end: a piece, without waiting");
     cr_expect_eq(rec.lines, 0, "the piece does not end the physical line");
     cr_expect_eq(rec.end, LIMIT, "the space is more than 1 KiB back: cut at the limit");
@@ -177,15 +159,11 @@ Test(read_text, an_over_long_line_is_cut_before_its_end_arrives)
 
 Test(read_text, a_long_line_is_cut_after_the_last_space_within_the_last_kib)
 {
-    char *text = malloc(LIMIT * 2);
-    cr_assert_not_null(text, "test allocation");
-    memset(text, 'a', LIMIT * 2);
+    char *text = filled(LIMIT * 2, 'a', LIMIT * 2);
     text[LIMIT - 1000] = ' ';
     text[LIMIT - 50] = ' ';
     text[LIMIT + 10] = ' ';
-    pii_record rec;
-    pii_field field;
-    cr_assert_eq(next_line(text, LIMIT * 2, 0, false, LIMIT, &rec, &field), 1, "a piece");
+    cr_assert_eq(next_line(text, LIMIT * 2, 0, false, LIMIT), 1, "a piece");
     cr_expect_eq(rec.end, LIMIT - 49, "cut right after the last space before the limit");
     cr_expect_eq(rec.next, rec.end, "the next piece starts at the cut");
     free(text);
@@ -193,14 +171,10 @@ Test(read_text, a_long_line_is_cut_after_the_last_space_within_the_last_kib)
 
 Test(read_text, a_separator_ending_exactly_at_the_limit_fills_the_piece)
 {
-    char *text = malloc(LIMIT * 2);
-    cr_assert_not_null(text, "test allocation");
-    memset(text, 'a', LIMIT * 2);
+    char *text = filled(LIMIT * 2, 'a', LIMIT * 2);
     text[LIMIT - 1] = ';';
     text[LIMIT] = ' ';
-    pii_record rec;
-    pii_field field;
-    cr_assert_eq(next_line(text, LIMIT * 2, 0, false, LIMIT, &rec, &field), 1, "a piece");
+    cr_assert_eq(next_line(text, LIMIT * 2, 0, false, LIMIT), 1, "a piece");
     cr_expect_eq(rec.end, LIMIT, "the ';' is the last byte that fits; the space does not");
     free(text);
 }
@@ -244,9 +218,7 @@ ParameterizedTest(struct separator_case *c, read_text,
         memcpy(text + len, kanji + len % 18 / 3 * 3, 3);
         len += 3;
     }
-    pii_record rec;
-    pii_field field;
-    cr_assert_eq(next_line(text, len, 0, false, LIMIT, &rec, &field), 1, "%s: a piece", c->label);
+    cr_assert_eq(next_line(text, len, 0, false, LIMIT), 1, "%s: a piece", c->label);
     cr_expect_eq(rec.end, sep_at + sep_len, "%s: cut right after the separator", c->label);
     cr_expect_eq(rec.lines, 0, "%s: a piece", c->label);
     free(text);
@@ -257,18 +229,14 @@ Test(read_text, without_a_separator_the_cut_falls_on_a_character_boundary)
     /* 2, 3 and 4-byte characters; each shift puts the limit at another byte of one. */
     static const char *const chars[] = {"é", "あ", "𠮷"};
     for (size_t shift = 0; shift < 4; shift++) {
-        char *text = malloc(LIMIT * 2 + 8);
-        cr_assert_not_null(text, "test allocation");
-        memset(text, 'b', shift);
+        char *text = filled(LIMIT * 2 + 8, 'b', shift);
         size_t len = shift;
         for (size_t i = 0; len < LIMIT * 2; i++) {
             const char *ch = chars[i % 3];
             memcpy(text + len, ch, strlen(ch));
             len += strlen(ch);
         }
-        pii_record rec;
-        pii_field field;
-        cr_assert_eq(next_line(text, len, 0, false, LIMIT, &rec, &field), 1, "shift %zu", shift);
+        cr_assert_eq(next_line(text, len, 0, false, LIMIT), 1, "shift %zu", shift);
         cr_expect_leq(rec.end, LIMIT, "shift %zu: the piece fits", shift);
         cr_expect_gt(rec.end + 4, LIMIT, "shift %zu: it backs off less than one character", shift);
         cr_expect_not(is_continuation((unsigned char)text[rec.end]),
@@ -298,12 +266,10 @@ Test(read_text, a_two_megabyte_line_is_cut_at_spaces_into_pieces_that_cover_it_o
     const size_t limits[] = {LIMIT, 65536};
     for (size_t k = 0; k < 2; k++) {
         size_t max_bytes = limits[k];
-        pii_record rec;
-        pii_field field;
         size_t start = 0;
         size_t covered = 0;
         size_t pieces = 0;
-        while (next_line(text, len, start, true, max_bytes, &rec, &field) == 1) {
+        while (next_line(text, len, start, true, max_bytes) == 1) {
             cr_assert_eq(rec.start, start, "piece %zu follows the last one", pieces + 1);
             cr_assert_leq(rec.end - rec.start, max_bytes, "piece %zu fits %zu bytes", pieces + 1,
                           max_bytes);
@@ -343,9 +309,7 @@ static char *read_fed(const char *input, size_t len, size_t max_bytes, size_t st
     size_t fed = 0;
     for (;;) {
         bool is_final = fed == len;
-        pii_record rec;
-        pii_field field;
-        while (next_line(window, wlen, start, is_final, max_bytes, &rec, &field) == 1) {
+        while (next_line(window, wlen, start, is_final, max_bytes) == 1) {
             log_len += (size_t)sprintf(log + log_len, "%zu+%zu/%u ", base + rec.start,
                                        rec.end - rec.start, (unsigned)rec.lines);
             start = rec.next;

@@ -20,61 +20,30 @@
 
 #include "helpers.h"
 #include "piiscan.h"
+#include "scan_helpers.h"
 #include "xlsx_helpers.h"
 
 #define MAX_FOUND 64
 
-typedef struct finding {
-    piiscan_type type;
-    char sheet[64];
-    char cell[48];
-    uint64_t start;
-    uint64_t end;
-    uint64_t line;
-    uint32_t field;
-    char text[96];
-} finding;
-
-typedef struct found {
-    size_t n;
-    finding v[MAX_FOUND];
-} found;
-
-static int collect(const piiscan_finding *f, void *user)
+/* test_collect(), after the findings contract for workbooks. */
+static int collect_cell(const piiscan_finding *f, void *user)
 {
-    found *r = user;
-    cr_assert_lt(r->n, MAX_FOUND, "more findings than the test expects");
     cr_assert_not_null(f->sheet, "a workbook finding names its sheet");
     cr_assert_not_null(f->cell, "a workbook finding names its cell");
     cr_assert_eq(f->end - f->start, f->text_len, "offsets in the cell text span the value");
-    finding *x = &r->v[r->n++];
-    x->type = f->type;
-    snprintf(x->sheet, sizeof x->sheet, "%s", f->sheet);
-    snprintf(x->cell, sizeof x->cell, "%s", f->cell);
-    x->start = f->start;
-    x->end = f->end;
-    x->line = f->line;
-    x->field = f->field;
-    snprintf(x->text, sizeof x->text, "%.*s", (int)f->text_len, f->text);
-    return 0;
+    return test_collect(f, user);
 }
 
 static piiscan_scanner *sc;
 static piiscan_stream *st;
-static found got;
+static test_findings got;
 static char dir[64];
 
 static void make_stream_with(size_t max_record_bytes)
 {
-    piiscan_options *opt;
-    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
-    if (max_record_bytes != 0)
-        cr_assert_eq(piiscan_options_set_max_record_bytes(opt, max_record_bytes), PIISCAN_OK);
-    piiscan_error err;
-    cr_assert_eq(piiscan_scanner_new(opt, &sc, &err), PIISCAN_OK, "scanner: %s", err.text);
-    piiscan_options_free(opt);
-    cr_assert_eq(piiscan_stream_new(sc, collect, &got, &st), PIISCAN_OK);
-    memset(&got, 0, sizeof got);
+    sc = test_scanner_new(test_options_new(max_record_bytes));
+    cr_assert_eq(piiscan_stream_new(sc, collect_cell, &got, &st), PIISCAN_OK);
+    got.max = MAX_FOUND;
     snprintf(dir, sizeof dir, "/tmp/piiscan-xlsx.XXXXXX");
     cr_assert_not_null(mkdtemp(dir), "a scratch directory for the fixtures");
 }
@@ -95,6 +64,7 @@ static void free_stream(void)
 {
     piiscan_stream_free(st);
     piiscan_scanner_free(sc);
+    test_findings_free(&got);
     remove_dir();
 }
 
@@ -112,7 +82,7 @@ static char *path_of(const char *name)
 
 static int scan_file(const char *name)
 {
-    memset(&got, 0, sizeof got);
+    test_findings_clear(&got);
     int fd = open(path_of(name), O_RDONLY);
     cr_assert_geq(fd, 0, "the fixture %s exists", name);
     piiscan_source src = {.name = name};
@@ -123,16 +93,11 @@ static int scan_file(const char *name)
 
 static int scan_memory(const char *buf, size_t len, size_t chunk)
 {
-    memset(&got, 0, sizeof got);
-    if (chunk == 0)
-        return piiscan_stream_scan_buffer(st, buf, len, NULL);
-    int rc = piiscan_stream_begin(st, NULL);
-    for (size_t at = 0; rc == PIISCAN_OK && at < len; at += chunk)
-        rc = piiscan_stream_feed(st, buf + at, len - at < chunk ? len - at : chunk);
-    return rc == PIISCAN_OK ? piiscan_stream_finish(st) : rc;
+    test_findings_clear(&got);
+    return test_feed(st, buf, len, chunk, NULL);
 }
 
-static const finding *find_at(const char *sheet, const char *cell)
+static const test_finding *find_at(const char *sheet, const char *cell)
 {
     for (size_t i = 0; i < got.n; i++) {
         if (strcmp(got.v[i].sheet, sheet) == 0 && strcmp(got.v[i].cell, cell) == 0)
@@ -146,7 +111,7 @@ static const finding *find_at(const char *sheet, const char *cell)
 static void expect_finding(const char *sheet, const char *cell, piiscan_type type,
                            const char *cell_text, const char *value)
 {
-    const finding *f = find_at(sheet, cell);
+    const test_finding *f = find_at(sheet, cell);
     cr_assert_not_null(f, "a finding at %s!%s (%s)", sheet, cell, value);
     cr_expect_eq(f->type, type, "%s!%s is a %s", sheet, cell, piiscan_type_name(type));
     cr_expect_str_eq(f->text, value, "%s!%s holds the value", sheet, cell);
@@ -228,7 +193,7 @@ Test(read_xlsx, file_buffer_and_any_chunk_size_give_the_same_findings)
 {
     write_customer_workbook("customers.xlsx");
     cr_assert_eq(scan_file("customers.xlsx"), PIISCAN_OK);
-    found from_file = got;
+    test_findings from_file = test_findings_take(&got);
     cr_assert_gt(from_file.n, 0, "the fixture has findings to compare");
     size_t len;
     char *buf = read_fixture("customers.xlsx", &len);
@@ -243,6 +208,7 @@ Test(read_xlsx, file_buffer_and_any_chunk_size_give_the_same_findings)
             cr_expect_str_eq(got.v[i].text, from_file.v[i].text, "finding %zu's value", i);
         }
     }
+    test_findings_free(&from_file);
     free(buf);
 }
 
@@ -391,9 +357,7 @@ Test(read_xlsx, too_many_parts_is_a_limit_error)
 
 Test(read_xlsx, cell_longer_than_the_record_limit_is_a_limit_error)
 {
-    piiscan_stream_free(st);
-    piiscan_scanner_free(sc);
-    remove_dir();
+    free_stream();
     make_stream_with(4096);
     char *sheet = malloc(8192);
     cr_assert_not_null(sheet);

@@ -12,7 +12,6 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,28 +22,14 @@
 
 #include "helpers.h"
 #include "piiscan.h"
+#include "scan_helpers.h"
 
 static const unsigned char test_key[32] = "0123456789abcdef0123456789abcdef";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Set-up                                                                                     */
 
-static piiscan_scanner *sc;
-
-static void make_scanner(void)
-{
-    piiscan_options *opt;
-    cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
-    cr_assert_eq(piiscan_scanner_new(opt, &sc, NULL), PIISCAN_OK);
-    piiscan_options_free(opt);
-}
-
-static void free_scanner(void)
-{
-    piiscan_scanner_free(sc);
-}
-
-TestSuite(redact, .init = make_scanner, .fini = free_scanner);
+TestSuite(redact, .init = test_scanner_setup, .fini = test_scanner_teardown);
 
 static piiscan_redactor *make_redactor(piiscan_mask mask)
 {
@@ -54,7 +39,7 @@ static piiscan_redactor *make_redactor(piiscan_mask mask)
     cr_assert_eq(piiscan_redact_options_set_token_key(ro, test_key, sizeof test_key), PIISCAN_OK);
     piiscan_redactor *rd;
     piiscan_error err;
-    int rc = piiscan_redactor_new(sc, ro, &rd, &err);
+    int rc = piiscan_redactor_new(test_scanner, ro, &rd, &err);
     cr_assert_eq(rc, PIISCAN_OK, "a redactor is made: %s", err.text);
     piiscan_redact_options_free(ro);
     return rd;
@@ -85,31 +70,10 @@ static int to_buf(const void *p, size_t n, void *user)
 }
 
 /* The findings of a plain scan, and its stats, forced to an encoding and format or not. */
-static int scan(const char *data, size_t len, const piiscan_source *src, test_spans *out,
+static int scan(const char *data, size_t len, const piiscan_source *src, test_findings *out,
                 piiscan_stats *stats)
 {
-    piiscan_stream *st;
-    cr_assert_eq(piiscan_stream_new(sc, test_collect_spans, out, &st), PIISCAN_OK);
-    int rc = piiscan_stream_scan_buffer(st, data, len, src);
-    *stats = *piiscan_stream_stats(st);
-    piiscan_stream_free(st);
-    return rc;
-}
-
-static const char *iconv_name(piiscan_encoding enc)
-{
-    switch (enc) {
-    case PIISCAN_ENCODING_CP932:
-        return "CP932";
-    case PIISCAN_ENCODING_EUCJP:
-        return "EUC-JP-MS";
-    case PIISCAN_ENCODING_UTF16LE:
-        return "UTF-16LE";
-    case PIISCAN_ENCODING_UTF16BE:
-        return "UTF-16BE";
-    default:
-        return "UTF-8";
-    }
+    return test_scan(test_scanner, data, len, 0, src, out, stats);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -229,13 +193,13 @@ static size_t token_cursor;
 /* UTF-8 text in the input's encoding. */
 static char *encode(const char *utf8, size_t n, piiscan_encoding enc, size_t *len)
 {
-    return test_iconv(utf8, n, iconv_name(enc), len);
+    return test_iconv(utf8, n, test_iconv_name(enc), len);
 }
 
 /* The replacement of span x (UTF-8 text) as the mask style says, checked against the output
  * at *op; advances *op past it. */
 static void check_replacement(const char *label, piiscan_mask mask, piiscan_encoding enc,
-                              const test_span *x, const char *out, size_t out_len, size_t *op)
+                              const test_finding *x, const char *out, size_t out_len, size_t *op)
 {
     if (mask == PIISCAN_MASK_TOKEN) {
         const char *tag = token_tags[x->type];
@@ -243,7 +207,7 @@ static void check_replacement(const char *label, piiscan_mask mask, piiscan_enco
         size_t unit = enc == PIISCAN_ENCODING_UTF16LE || enc == PIISCAN_ENCODING_UTF16BE ? 2 : 1;
         cr_assert_leq(*op + chars * unit, out_len, "%s: the token of \"%s\" fits", label, x->text);
         size_t n;
-        char *ascii = test_convert(out + *op, chars * unit, iconv_name(enc), "UTF-8", &n);
+        char *ascii = test_convert(out + *op, chars * unit, test_iconv_name(enc), "UTF-8", &n);
         cr_assert(ascii != NULL && n == chars, "%s: the token of \"%s\" decodes", label, x->text);
         cr_expect(strncmp(ascii, tag, strlen(tag)) == 0 && ascii[strlen(tag)] == '_',
                   "%s: token \"%s\" of a %s starts with %s_", label, ascii,
@@ -291,10 +255,10 @@ static void check_replacement(const char *label, piiscan_mask mask, piiscan_enco
 
 static void round_trip(const char *label, const char *in, size_t in_len, piiscan_mask mask)
 {
-    test_spans found = {0};
+    test_findings found = {0};
     piiscan_stats st_in;
     if (scan(in, in_len, NULL, &found, &st_in) != PIISCAN_OK || st_in.skip_reason != NULL) {
-        test_spans_free(&found);
+        test_findings_free(&found);
         return; /* not a text input: nothing to redact */
     }
     piiscan_redactor *rd = make_redactor(mask);
@@ -315,7 +279,7 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
     uint64_t prev = 0;
     uint64_t *out_at = calloc(2 * found.n + 1, sizeof *out_at);
     for (size_t i = 0; i < found.n; i++) {
-        const test_span *x = &found.v[i];
+        const test_finding *x = &found.v[i];
         size_t gap = (size_t)(x->start - prev);
         cr_assert(op + gap <= out.len && memcmp(out.data + op, in + prev, gap) == 0,
                   "%s: the %zu bytes before finding %zu (\"%s\") are unchanged", label, gap, i,
@@ -332,7 +296,7 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
               (size_t)(in_len - prev));
 
     /* Scanned again: nothing at a replaced place, the same rows and fields. */
-    test_spans again = {0};
+    test_findings again = {0};
     piiscan_stats st_out;
     const piiscan_source src = {.encoding = st_in.encoding, .format = st_in.format};
     cr_assert_eq(scan(out.data, out.len, &src, &again, &st_out), PIISCAN_OK, "%s: rescanned",
@@ -351,8 +315,8 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
     if (mask != PIISCAN_MASK_TOKEN) {
         size_t na;
         size_t nb;
-        char *a = test_convert(in, in_len, iconv_name(st_in.encoding), "UTF-8", &na);
-        char *b = test_convert(out.data, out.len, iconv_name(st_in.encoding), "UTF-8", &nb);
+        char *a = test_convert(in, in_len, test_iconv_name(st_in.encoding), "UTF-8", &na);
+        char *b = test_convert(out.data, out.len, test_iconv_name(st_in.encoding), "UTF-8", &nb);
         if (a != NULL) { /* an input with invalid bytes has no width to keep */
             cr_assert_not_null(b, "%s: the output decodes as the input did", label);
             expect_same_line_widths(label, a, na, b, nb);
@@ -362,8 +326,8 @@ static void round_trip(const char *label, const char *in, size_t in_len, piiscan
     }
     round_trips++;
     free(out_at);
-    test_spans_free(&again);
-    test_spans_free(&found);
+    test_findings_free(&again);
+    test_findings_free(&found);
     free(out.data);
     piiscan_redactor_free(rd);
 }
@@ -394,13 +358,13 @@ static void check_fixture(const char *path, piiscan_mask mask)
                 buf_put(&text, &u8[i], 1);
             }
             size_t n;
-            char *enc = test_convert(text.data, text.len, "UTF-8", iconv_name(var->enc), &n);
+            char *enc = test_convert(text.data, text.len, "UTF-8", test_iconv_name(var->enc), &n);
             if (enc != NULL) { /* else a character the encoding cannot hold */
                 buf input = {0};
                 buf_put(&input, "", 0);
                 if (var->has_bom) {
                     size_t bn;
-                    char *bom = test_iconv("\xEF\xBB\xBF", 3, iconv_name(var->enc), &bn);
+                    char *bom = test_iconv("\xEF\xBB\xBF", 3, test_iconv_name(var->enc), &bn);
                     buf_put(&input, bom, bn);
                     free(bom);
                 }
@@ -419,31 +383,15 @@ static void check_fixture(const char *path, piiscan_mask mask)
     free(raw);
 }
 
-static void walk(const char *dir, piiscan_mask mask)
+/* check_fixture() as test_each_fixture() calls it: user is the mask. */
+static void check_fixture_in(const char *path, void *mask)
 {
-    struct dirent **names;
-    int n = scandir(dir, &names, NULL, alphasort);
-    cr_assert_geq(n, 0, "list %s", dir);
-    for (int i = 0; i < n; i++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        struct stat sb;
-        if (names[i]->d_name[0] != '.' && lstat(path, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode))
-                walk(path, mask);
-            else if (S_ISREG(sb.st_mode) && sb.st_size < (1 << 20))
-                check_fixture(path, mask);
-        }
-        free(names[i]);
-    }
-    free(names);
+    check_fixture(path, *(const piiscan_mask *)mask);
 }
 
 static void every_fixture(piiscan_mask mask)
 {
-    const char *data = getenv("PIISCAN_TEST_DATA");
-    cr_assert_not_null(data, "PIISCAN_TEST_DATA is set by make check");
-    walk(data, mask);
+    test_each_fixture(check_fixture_in, &mask);
     free(tokens_seen.data);
     tokens_seen = (buf){0};
     cr_assert_gt(round_trips, 40, "the fixtures were found (%zu round trips)", round_trips);
@@ -750,7 +698,7 @@ Test(redact, a_token_redactor_needs_a_key)
                  "a key under 32 bytes is refused");
     piiscan_redactor *rd = NULL;
     piiscan_error err;
-    cr_expect_eq(piiscan_redactor_new(sc, ro, &rd, &err), PIISCAN_ERR_INVALID);
+    cr_expect_eq(piiscan_redactor_new(test_scanner, ro, &rd, &err), PIISCAN_ERR_INVALID);
     cr_expect_null(rd, "*out is written only on success");
     cr_expect(strstr(err.text, "key") != NULL, "\"%s\"", err.text);
     cr_expect_eq(piiscan_redact_options_set_mask(ro, (piiscan_mask)9), PIISCAN_ERR_INVALID);
@@ -809,7 +757,8 @@ Test(redact, masks_of_other_signs_verify_in_name_and_address_columns)
             cr_assert_eq(piiscan_redact_options_set_mask_chars(ro, "#", "■"), PIISCAN_OK);
             piiscan_redactor *rd;
             piiscan_error err;
-            cr_assert_eq(piiscan_redactor_new(sc, ro, &rd, &err), PIISCAN_OK, "%s", err.text);
+            cr_assert_eq(piiscan_redactor_new(test_scanner, ro, &rd, &err), PIISCAN_OK, "%s",
+                         err.text);
             piiscan_redact_options_free(ro);
             buf out = {0};
             buf_put(&out, "", 0);
@@ -821,12 +770,12 @@ Test(redact, masks_of_other_signs_verify_in_name_and_address_columns)
             cr_expect_eq(piiscan_redactor_verify_buffer(rd, in, n, out.data, out.len), PIISCAN_OK,
                          "%s, mask %d: verified (%s)", encodings[e], (int)masks[m],
                          piiscan_redactor_error(rd)->text);
-            test_spans left = {0};
+            test_findings left = {0};
             piiscan_stats st;
             cr_assert_eq(scan(out.data, out.len, NULL, &left, &st), PIISCAN_OK);
             cr_expect_eq(left.n, 0, "%s, mask %d: nothing left to find, found %zu", encodings[e],
                          (int)masks[m], left.n);
-            test_spans_free(&left);
+            test_findings_free(&left);
             free(out.data);
             piiscan_redactor_free(rd);
         }

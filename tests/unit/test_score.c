@@ -107,76 +107,100 @@ ParameterizedTest(struct column_case *p, score, free_text_columns_leave_confiden
     pii_candidates_free(&c);
 }
 
-Test(score, the_threshold_is_inclusive)
-{
-    pii_candidates c = {0};
-    push(&c, PIISCAN_TYPE_PHONE, 0, 10, 0.6, "phone");
-    push(&c, PIISCAN_TYPE_PHONE, 20, 30, 0.59, "phone");
-    score(&c, PII_COL_NONE, 0.6);
-    cr_assert_eq(c.len, 1, "0.6 is kept at threshold 0.6, 0.59 is not");
-    cr_expect_eq(c.v[0].start, 0, "the one at 0.6 is kept");
-    pii_candidates_free(&c);
-}
-
-Test(score, of_two_overlapping_candidates_the_more_confident_wins)
-{
-    pii_candidates c = {0};
-    push(&c, PIISCAN_TYPE_PHONE, 0, 11, 0.75, "phone");
-    push(&c, PIISCAN_TYPE_EMAIL, 0, 24, 0.95, "email");
-    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
-    cr_assert_eq(c.len, 1, "one survives");
-    cr_expect_eq(c.v[0].type, PIISCAN_TYPE_EMAIL, "the e-mail address (0.95) beats the phone");
-    pii_candidates_free(&c);
-}
-
-Test(score, on_a_tie_the_longer_span_wins)
-{
-    pii_candidates c = {0};
-    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.9, "postal");
-    push(&c, PIISCAN_TYPE_PHONE, 4, 16, 0.9, "phone");
-    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
-    cr_assert_eq(c.len, 1, "one survives");
-    cr_expect_eq(c.v[0].type, PIISCAN_TYPE_PHONE, "the longer span wins the tie");
-    pii_candidates_free(&c);
-}
-
-Test(score, a_chain_of_overlaps_keeps_the_strong_ends)
-{
-    /* [0,10) 0.95 overlaps [8,20) 0.9 which overlaps [18,30) 0.95: the weak middle goes. */
-    pii_candidates c = {0};
-    push(&c, PIISCAN_TYPE_CREDIT_CARD, 18, 30, 0.95, "card");
-    push(&c, PIISCAN_TYPE_PHONE, 8, 20, 0.9, "phone");
-    push(&c, PIISCAN_TYPE_EMAIL, 0, 10, 0.95, "email");
-    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
-    cr_assert_eq(c.len, 2, "both ends survive");
-    cr_expect(c.v[0].start == 0 && c.v[1].start == 18, "sorted by start: %zu, %zu", c.v[0].start,
-              c.v[1].start);
-    pii_candidates_free(&c);
-}
-
-Test(score, disjoint_candidates_all_survive_sorted_by_start)
-{
-    pii_candidates c = {0};
-    push(&c, PIISCAN_TYPE_PHONE, 40, 52, 0.9, "phone");
-    push(&c, PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.7, "postal");
-    push(&c, PIISCAN_TYPE_EMAIL, 20, 35, 0.95, "email");
-    push(&c, PIISCAN_TYPE_PHONE, 8, 18, 0.75, "phone"); /* touches, does not overlap */
-    score(&c, PII_COL_NONE, DETECT_THRESHOLD);
-    cr_assert_eq(c.len, 4, "nothing overlaps");
-    for (size_t i = 1; i < c.len; i++)
-        cr_expect_lt(c.v[i - 1].start, c.v[i].start, "candidate %zu starts after %zu", i, i - 1);
-    pii_candidates_free(&c);
-}
-
-/* Arrays, not pointers: Criterion copies parameters into the process that runs the test. */
-struct ordinary_case {
-    char label[64];
-    char input[96];
+/* Candidates scored together outside any column, and those that must survive, by start. */
+struct survivor_case {
+    char label[72]; /* the claim */
+    struct {
+        int type; /* piiscan_type */
+        size_t start;
+        size_t end;
+        double confidence;
+        char detector[8];
+    } in[4];
+    size_t n_in;
+    double threshold;
+    struct {
+        int type;
+        size_t start;
+    } out[4];
+    size_t n_out;
+    char why[48]; /* why that many survive */
 };
+
+ParameterizedTestParameters(score, overlaps_and_the_threshold_decide_which_candidates_survive)
+{
+    static struct survivor_case cases[] = {
+        {.label = "the threshold is inclusive",
+         .in = {{PIISCAN_TYPE_PHONE, 0, 10, 0.6, "phone"},
+                {PIISCAN_TYPE_PHONE, 20, 30, 0.59, "phone"}},
+         .n_in = 2,
+         .threshold = 0.6,
+         .out = {{PIISCAN_TYPE_PHONE, 0}},
+         .n_out = 1,
+         .why = "0.6 is kept at threshold 0.6, 0.59 is not"},
+        {.label = "of two overlapping candidates the more confident wins",
+         .in = {{PIISCAN_TYPE_PHONE, 0, 11, 0.75, "phone"},
+                {PIISCAN_TYPE_EMAIL, 0, 24, 0.95, "email"}},
+         .n_in = 2,
+         .threshold = DETECT_THRESHOLD,
+         .out = {{PIISCAN_TYPE_EMAIL, 0}},
+         .n_out = 1,
+         .why = "the e-mail address (0.95) beats the phone"},
+        {.label = "on a tie the longer span wins",
+         .in = {{PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.9, "postal"},
+                {PIISCAN_TYPE_PHONE, 4, 16, 0.9, "phone"}},
+         .n_in = 2,
+         .threshold = DETECT_THRESHOLD,
+         .out = {{PIISCAN_TYPE_PHONE, 4}},
+         .n_out = 1,
+         .why = "the longer span wins the tie"},
+        /* [0,10) 0.95 overlaps [8,20) 0.9 which overlaps [18,30) 0.95: the weak middle goes. */
+        {.label = "a chain of overlaps keeps the strong ends",
+         .in = {{PIISCAN_TYPE_CREDIT_CARD, 18, 30, 0.95, "card"},
+                {PIISCAN_TYPE_PHONE, 8, 20, 0.9, "phone"},
+                {PIISCAN_TYPE_EMAIL, 0, 10, 0.95, "email"}},
+         .n_in = 3,
+         .threshold = DETECT_THRESHOLD,
+         .out = {{PIISCAN_TYPE_EMAIL, 0}, {PIISCAN_TYPE_CREDIT_CARD, 18}},
+         .n_out = 2,
+         .why = "both ends survive"},
+        {.label = "disjoint candidates all survive, sorted by start",
+         .in = {{PIISCAN_TYPE_PHONE, 40, 52, 0.9, "phone"},
+                {PIISCAN_TYPE_POSTAL_CODE, 0, 8, 0.7, "postal"},
+                {PIISCAN_TYPE_EMAIL, 20, 35, 0.95, "email"},
+                {PIISCAN_TYPE_PHONE, 8, 18, 0.75, "phone"}}, /* touches, does not overlap */
+         .n_in = 4,
+         .threshold = DETECT_THRESHOLD,
+         .out = {{PIISCAN_TYPE_POSTAL_CODE, 0},
+                 {PIISCAN_TYPE_PHONE, 8},
+                 {PIISCAN_TYPE_EMAIL, 20},
+                 {PIISCAN_TYPE_PHONE, 40}},
+         .n_out = 4,
+         .why = "nothing overlaps"},
+    };
+    return cr_make_param_array(struct survivor_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct survivor_case *p, score,
+                  overlaps_and_the_threshold_decide_which_candidates_survive)
+{
+    pii_candidates c = {0};
+    for (size_t i = 0; i < p->n_in; i++)
+        push(&c, (piiscan_type)p->in[i].type, p->in[i].start, p->in[i].end, p->in[i].confidence,
+             p->in[i].detector);
+    score(&c, PII_COL_NONE, p->threshold);
+    cr_assert_eq(c.len, p->n_out, "%s: %s; %zu survive", p->label, p->why, c.len);
+    for (size_t i = 0; i < p->n_out; i++)
+        cr_expect(c.v[i].type == (piiscan_type)p->out[i].type && c.v[i].start == p->out[i].start,
+                  "%s: survivor %zu is the %s at %zu; got the %s at %zu", p->label, i,
+                  piiscan_type_name((piiscan_type)p->out[i].type), p->out[i].start,
+                  piiscan_type_name(c.v[i].type), c.v[i].start);
+    pii_candidates_free(&c);
+}
 
 ParameterizedTestParameters(score, ordinary_numbers_of_an_order_export_are_not_personal_data)
 {
-    static struct ordinary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"ISO date", "2022-07-05"},
         {"date with slashes", "2022/07/05"},
         {"Japanese date", "2022年7月5日"},
@@ -200,31 +224,29 @@ ParameterizedTestParameters(score, ordinary_numbers_of_an_order_export_are_not_p
         {"points", "合計 1,280点"},
         {"a whole order line", "2022/07/05 382930-20220705-0123456789 4901234567894 ¥12,800 x2"},
     };
-    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct ordinary_case *p, score,
+ParameterizedTest(struct detect_text_case *p, score,
                   ordinary_numbers_of_an_order_export_are_not_personal_data)
 {
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" is not personal data; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NONE, NULL, DETECT_THRESHOLD,
+                       "is not personal data");
 }
 
 ParameterizedTestParameters(score, look_alikes_in_not_pii_columns_are_not_reported)
 {
-    static struct ordinary_case cases[] = {
+    static struct detect_text_case cases[] = {
         {"order number shaped like a phone", "0312345678"},
         {"SKU shaped like a phone", "090-1234-5678"},
         {"tracking number shaped like a postal code", "150-0001"},
         {"order number shaped like a card", "4111111111111111"},
     };
-    return cr_make_param_array(struct ordinary_case, cases, sizeof cases / sizeof cases[0]);
+    return cr_make_param_array(struct detect_text_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct ordinary_case *p, score, look_alikes_in_not_pii_columns_are_not_reported)
+ParameterizedTest(struct detect_text_case *p, score,
+                  look_alikes_in_not_pii_columns_are_not_reported)
 {
     /* The same value outside the column is reported, or the test proves nothing. */
     struct detect_run free_text = {0};
@@ -233,11 +255,8 @@ ParameterizedTest(struct ordinary_case *p, score, look_alikes_in_not_pii_columns
                  p->input, detect_describe(&free_text));
     detect_free(&free_text);
 
-    struct detect_run r = {0};
-    detect_unit(&r, NULL, p->input, PII_COL_NOT_PII, NULL, DETECT_THRESHOLD);
-    cr_expect_eq(r.found.len, 0, "%s: \"%s\" in an order-number column; got %s", p->label, p->input,
-                 detect_describe(&r));
-    detect_free(&r);
+    detect_expect_none(p->label, NULL, p->input, PII_COL_NOT_PII, NULL, DETECT_THRESHOLD,
+                       "in an order-number column");
 }
 
 Test(score, detection_is_skipped_in_a_not_pii_column_only_when_no_candidate_could_survive)

@@ -10,24 +10,11 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "codec_helpers.h"
 #include "helpers.h"
 #include "internal.h"
 
-static pii_codec_tables *tables;
-
-static void setup(void)
-{
-    piiscan_error err = {0};
-    cr_assert_eq(pii_codec_tables_new(&tables, &err), PIISCAN_OK, "tables build (%s)", err.text);
-}
-
-static void teardown(void)
-{
-    pii_codec_tables_free(tables);
-    tables = NULL;
-}
-
-TestSuite(sniff, .init = setup, .fini = teardown);
+TestSuite(sniff, .init = codec_setup, .fini = codec_teardown);
 
 static const char orders_utf8[] =
     "注文番号,注文日,氏名,フリガナ,郵便番号,住所,電話番号,商品名,金額\r\n"
@@ -215,7 +202,7 @@ static piiscan_encoding sniff_as(const char *utf8, const char *charset, bool is_
     while (skip < len && (unsigned char)bytes[skip] < 0x80)
         skip++;
     piiscan_encoding got =
-        pii_sniff_encoding(tables, (const unsigned char *)bytes + skip, len - skip, is_final);
+        pii_sniff_encoding(codec_tables, (const unsigned char *)bytes + skip, len - skip, is_final);
     free(bytes);
     return got;
 }
@@ -306,7 +293,8 @@ Test(sniff, a_whole_export_is_told_apart_from_its_first_sample)
         for (size_t i = 0; i < PII_ENCODING_SAMPLE_BYTES; i++)
             sample[i] = (unsigned char)rows[i % row_len];
         /* Cut anywhere, even inside a character: it is the head of a longer input. */
-        piiscan_encoding got = pii_sniff_encoding(tables, sample, PII_ENCODING_SAMPLE_BYTES, false);
+        piiscan_encoding got =
+            pii_sniff_encoding(codec_tables, sample, PII_ENCODING_SAMPLE_BYTES, false);
         cr_expect_eq(got, want[k], "a full sample of %s, not %s", charsets[k],
                      piiscan_encoding_name(got));
         free(sample);
@@ -318,11 +306,11 @@ Test(sniff, utf8_cut_inside_a_character_is_still_utf8)
 {
     static const char name[] = "山田太郎"; /* 12 bytes; cut the last character short */
     const unsigned char *s = (const unsigned char *)name;
-    cr_expect_eq(pii_sniff_encoding(tables, s, 10, false), PIISCAN_ENCODING_UTF8,
+    cr_expect_eq(pii_sniff_encoding(codec_tables, s, 10, false), PIISCAN_ENCODING_UTF8,
                  "the rest of 郎 may come with the next bytes");
     /* A truncated export: three whole characters outweigh one cut short, which the decoder
      * then counts as invalid; read as CP932 the same bytes are garbage. */
-    cr_expect_eq(pii_sniff_encoding(tables, s, 10, true), PIISCAN_ENCODING_UTF8,
+    cr_expect_eq(pii_sniff_encoding(codec_tables, s, 10, true), PIISCAN_ENCODING_UTF8,
                  "at the end of input the cut character is damage, not another encoding");
 }
 
@@ -331,7 +319,7 @@ Test(sniff, short_japanese_utf8_with_a_damaged_byte_is_still_utf8)
     static const char text[] = "連絡先 TEL 03-1234-5678 \xff 備考\nメール taro@example.jp\n";
     const unsigned char *s = (const unsigned char *)strchr(text, '\xe9'); /* from 連 on */
     size_t n = strlen((const char *)s);
-    cr_expect_eq(pii_sniff_encoding(tables, s, n, true), PIISCAN_ENCODING_UTF8,
+    cr_expect_eq(pii_sniff_encoding(codec_tables, s, n, true), PIISCAN_ENCODING_UTF8,
                  "one bad byte among eight Japanese characters is damage, not CP932");
 }
 
@@ -342,7 +330,7 @@ Test(sniff, utf8_with_a_stray_bad_byte_is_still_utf8)
     char *p = strstr(text, "山田");
     p[1] = 'X'; /* break one character */
     piiscan_encoding got =
-        pii_sniff_encoding(tables, (const unsigned char *)text, strlen(text), true);
+        pii_sniff_encoding(codec_tables, (const unsigned char *)text, strlen(text), true);
     cr_expect_eq(got, PIISCAN_ENCODING_UTF8, "one damaged character among many, not %s",
                  piiscan_encoding_name(got));
 }

@@ -157,6 +157,16 @@ static bool visit(struct state *st, const char *name, uint64_t phones, struct fi
     return sf.is_unchanged;
 }
 
+/* A complete sweep of the default scanner version and rules that meets one file, `name`, as
+ * visit() does. Returns whether the file was unchanged. */
+static bool sweep_one(const char *name, uint64_t phones, struct file_summary *out)
+{
+    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
+    bool is_unchanged = visit(st, name, phones, out);
+    end_sweep(st, true);
+    return is_unchanged;
+}
+
 /* The report's view of one file. */
 struct found {
     const char *path;
@@ -210,14 +220,10 @@ Test(state, unchanged_file_is_not_read_again_and_keeps_its_counts)
 {
     write_file("a.csv", "name,phone\nA,090-1111-2222\n");
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_assert_not(visit(st, "a.csv", 3, NULL), "first sweep: never seen, so scanned");
-    end_sweep(st, true);
+    cr_assert_not(sweep_one("a.csv", 3, NULL), "first sweep: never seen, so scanned");
 
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
     struct file_summary fs;
-    cr_assert(visit(st, "a.csv", 99, &fs), "second sweep: same file, scanner and rules");
-    end_sweep(st, true);
+    cr_assert(sweep_one("a.csv", 99, &fs), "second sweep: same file, scanner and rules");
     cr_expect_eq(fs.status, FILE_UNCHANGED);
     cr_expect_eq(fs.findings, 3, "stored findings come back");
     cr_expect_eq(fs.by_type[PIISCAN_TYPE_PHONE], 3, "stored counts by type come back");
@@ -237,62 +243,46 @@ Test(state, file_of_another_size_is_read_again)
 {
     write_file("a.csv", "one\n");
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "a.csv", 1, NULL);
-    end_sweep(st, true);
+    sweep_one("a.csv", 1, NULL);
     write_file("a.csv", "one and two\n");
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "a.csv", 1, NULL), "a new size means new content");
-    end_sweep(st, true);
+    cr_expect_not(sweep_one("a.csv", 1, NULL), "a new size means new content");
 }
 
 Test(state, small_file_with_a_new_mtime_is_read_again)
 {
     write_file("a.csv", "abc\n");
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "a.csv", 1, NULL);
-    end_sweep(st, true);
+    sweep_one("a.csv", 1, NULL);
     /* Same size, same bytes, another modification time: below 64 KiB no digest is kept. */
     struct timespec times[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
     cr_assert_eq(utimensat(AT_FDCWD, at("a.csv"), times, 0), 0);
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "a.csv", 1, NULL), "a new mtime with no digest means a new scan");
-    end_sweep(st, true);
+    cr_expect_not(sweep_one("a.csv", 1, NULL), "a new mtime with no digest means a new scan");
 }
 
 Test(state, large_file_touched_but_same_bytes_is_proven_unchanged_by_its_digest)
 {
     write_sized("big.csv", STATE_DIGEST_MIN_BYTES + 10, 'a');
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "big.csv", 2, NULL);
-    end_sweep(st, true);
+    sweep_one("big.csv", 2, NULL);
     /* Rewritten with the same bytes: new mtime, ctime and inode. */
     cr_assert_eq(unlink(at("big.csv")), 0);
     write_sized("big.csv", STATE_DIGEST_MIN_BYTES + 10, 'a');
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
     struct file_summary fs;
-    cr_expect(visit(st, "big.csv", 0, &fs), "same bytes: unchanged whatever the stat says");
+    cr_expect(sweep_one("big.csv", 0, &fs), "same bytes: unchanged whatever the stat says");
     cr_expect_eq(fs.by_type[PIISCAN_TYPE_PHONE], 2, "and its stored counts stand");
-    end_sweep(st, true);
 }
 
 Test(state, large_file_of_same_size_but_other_bytes_is_read_again)
 {
     write_sized("big.csv", STATE_DIGEST_MIN_BYTES + 10, 'a');
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "big.csv", 2, NULL);
-    end_sweep(st, true);
+    sweep_one("big.csv", 2, NULL);
     write_sized("big.csv", STATE_DIGEST_MIN_BYTES + 10, 'b');
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "big.csv", 0, NULL), "same size, other bytes: scanned again");
-    end_sweep(st, true);
+    cr_expect_not(sweep_one("big.csv", 0, NULL), "same size, other bytes: scanned again");
 }
 
 Test(state, other_scanner_version_or_rules_read_everything_again)
@@ -327,10 +317,8 @@ Test(state, recently_written_file_is_read_again_at_the_next_sweep)
     visit(st, "a.csv", 1, NULL); /* within two seconds of its write */
     end_sweep(st, true);
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "a.csv", 1, NULL),
+    cr_expect_not(sweep_one("a.csv", 1, NULL),
                   "a write in the same clock tick as the check could have gone unseen");
-    end_sweep(st, true);
 }
 
 Test(state, file_written_during_its_scan_is_read_again_at_the_next_sweep)
@@ -352,10 +340,8 @@ Test(state, file_written_during_its_scan_is_read_again_at_the_next_sweep)
     close(fd);
     end_sweep(st, true);
     wait_past_racy_window();
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "big.csv", 0, NULL),
+    cr_expect_not(sweep_one("big.csv", 0, NULL),
                   "changed while it was read: its digest proves nothing about the scan");
-    end_sweep(st, true);
 }
 
 Test(state, deleted_file_that_held_data_is_resolved_by_a_complete_sweep_only)
@@ -374,9 +360,7 @@ Test(state, deleted_file_that_held_data_is_resolved_by_a_complete_sweep_only)
     cr_expect_eq(entry_of("gone.csv").e.state, STATE_FILE_HOLDS,
                  "an incomplete sweep resolves nothing");
 
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "kept.csv", 1, NULL);
-    end_sweep(st, true);
+    sweep_one("kept.csv", 1, NULL);
     struct found f = entry_of("gone.csv");
     cr_assert(f.is_found, "the row is kept for the report");
     cr_expect_eq(f.e.state, STATE_FILE_DELETED);
@@ -390,13 +374,9 @@ Test(state, deleted_file_that_held_data_is_resolved_by_a_complete_sweep_only)
 Test(state, file_found_clean_after_holding_data_is_resolved)
 {
     write_file("a.csv", "x\n");
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "a.csv", 2, NULL);
-    end_sweep(st, true);
+    sweep_one("a.csv", 2, NULL);
     write_file("a.csv", "cleaned\n");
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "a.csv", 0, NULL);
-    end_sweep(st, true);
+    sweep_one("a.csv", 0, NULL);
     struct found f = entry_of("a.csv");
     cr_expect_eq(f.e.state, STATE_FILE_CLEAN);
     cr_expect_eq(f.e.resolved_sweep, 2);
@@ -434,11 +414,9 @@ Test(state, failed_file_keeps_what_it_held_and_is_read_again)
 {
     write_file("a.csv", "x\n");
     wait_past_racy_window();
-    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    visit(st, "a.csv", 4, NULL);
-    end_sweep(st, true);
+    sweep_one("a.csv", 4, NULL);
 
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
+    struct state *st = open_sweep(SCANNER_VERSION, RULES, NULL);
     struct file_summary failed = {
         .path = at("a.csv"), .status = FILE_FAILED, .reason = "Permission denied"};
     cr_assert_eq(state_file_record(st, at("a.csv"), NULL, -1, &failed), 0);
@@ -448,9 +426,7 @@ Test(state, failed_file_keeps_what_it_held_and_is_read_again)
     cr_expect_eq(f.e.summary.by_type[PIISCAN_TYPE_PHONE], 4, "its last counts stand");
     cr_expect_eq(f.e.summary.status, FILE_FAILED);
 
-    st = open_sweep(SCANNER_VERSION, RULES, NULL);
-    cr_expect_not(visit(st, "a.csv", 4, NULL), "a failed file is read again");
-    end_sweep(st, true);
+    cr_expect_not(sweep_one("a.csv", 4, NULL), "a failed file is read again");
 }
 
 Test(state, second_sweep_on_the_same_state_is_refused_and_says_by_whom)
@@ -481,6 +457,18 @@ Test(state, second_sweep_on_the_same_state_is_refused_and_says_by_whom)
     state_close(second);
 }
 
+/* A sweep of the test's directory begun in a child process, where Criterion's assertions do
+ * not reach the parent: it exits 3 when the state cannot be opened. */
+static struct state *child_begins_sweep(void)
+{
+    struct state *st = NULL;
+    if (state_open(db_path, STATE_SWEEP, &st) != 0)
+        _exit(3);
+    char *roots[] = {dir};
+    state_sweep_begin(st, SCANNER_VERSION, RULES, roots, 1);
+    return st;
+}
+
 Test(state, second_process_is_refused_while_the_first_sweeps)
 {
     int ready[2];
@@ -490,11 +478,7 @@ Test(state, second_process_is_refused_while_the_first_sweeps)
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
-        struct state *st = NULL;
-        if (state_open(db_path, STATE_SWEEP, &st) != 0)
-            _exit(3);
-        char *roots[] = {dir};
-        state_sweep_begin(st, SCANNER_VERSION, RULES, roots, 1);
+        struct state *st = child_begins_sweep();
         char c = 'r';
         if (write(ready[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
             _exit(4);
@@ -528,11 +512,7 @@ Test(state, killed_sweep_keeps_the_batches_it_committed)
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
-        struct state *st = NULL;
-        if (state_open(db_path, STATE_SWEEP, &st) != 0)
-            _exit(3);
-        char *roots[] = {dir};
-        state_sweep_begin(st, SCANNER_VERSION, RULES, roots, 1);
+        struct state *st = child_begins_sweep();
         for (int i = 0; i < FILES; i++) {
             char path[256];
             snprintf(path, sizeof path, "%s/f%05d.csv", dir, i);

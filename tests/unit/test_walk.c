@@ -132,19 +132,6 @@ static const struct walk_ops ops = {
     .error_text = on_error_text,
 };
 
-/* Walks the PATHs (NULL-terminated) with the options; returns the events. */
-static void walk(struct events *ev, const struct walk_options *wo, ...)
-{
-    char *paths[16];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, wo);
-    for (char *p; (p = va_arg(ap, char *)) != NULL && n < 16;)
-        paths[n++] = p;
-    va_end(ap);
-    cr_assert_eq(walk_paths(wo, &ops, ev, paths, n), 0, "the walk ends by itself");
-}
-
 /* The events, against what was expected and why; both shown on a failure. */
 static void expect_events(const struct events *ev, const char *expected, const char *why)
 {
@@ -158,103 +145,168 @@ static void option(struct walk_options *wo, int c, const char *arg)
                  last_message);
 }
 
+static void write_bytes(const char *path, const char *bytes, size_t n)
+{
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp, "create %s", path);
+    cr_assert_eq(fwrite(bytes, 1, n, fp), n, "write %s", path);
+    cr_assert_eq(fclose(fp), 0, "close %s", path);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* A walk case: the tree a test makes, the options and PATHs it walks with, what it expects   */
+
+/* Each list ends at its first empty entry. */
+struct walk_case {
+    const char *files[12]; /* regular files holding "x" */
+    struct {
+        const char *path;
+        const char *content;
+    } texts[4]; /* files whose content matters: ignore files, lists, sizes */
+    struct {
+        const char *target;
+        const char *path;
+    } links[4]; /* symbolic links, made after the files */
+    struct {
+        int c; /* as getopt_long returns it */
+        const char *arg;
+    } options[4];
+    char *paths[8];                   /* the PATHs walked, in order */
+    const char *unlink_on_first_file; /* see struct events */
+    const char *rmdir_on_first_file;
+    const char *expected; /* the events, one line each */
+    const char *why;
+};
+
+/* Makes the files, the texts and then the links of the case. */
+static void make_tree(const struct walk_case *c)
+{
+    for (size_t i = 0; i < 12 && c->files[i] != NULL; i++)
+        put(c->files[i], "x");
+    for (size_t i = 0; i < 4 && c->texts[i].path != NULL; i++)
+        put(c->texts[i].path, c->texts[i].content);
+    for (size_t i = 0; i < 4 && c->links[i].path != NULL; i++)
+        link_to(c->links[i].target, c->links[i].path);
+}
+
+/* Walks the case's PATHs with its options; adds the events to ev. */
+static void walk_case(const struct walk_case *c, struct events *ev)
+{
+    struct walk_options wo = {0};
+    for (size_t i = 0; i < 4 && c->options[i].c != 0; i++)
+        option(&wo, c->options[i].c, c->options[i].arg);
+    size_t n = 0;
+    while (n < 8 && c->paths[n] != NULL)
+        n++;
+    ev->unlink_on_first_file = c->unlink_on_first_file;
+    ev->rmdir_on_first_file = c->rmdir_on_first_file;
+    cr_assert_eq(walk_paths(&wo, &ops, ev, c->paths, n), 0, "the walk ends by itself");
+    walk_options_free(&wo);
+}
+
+/* Walks the case (its tree already made) and expects its events. */
+static void expect_walk(const struct walk_case *c)
+{
+    struct events ev = {0};
+    walk_case(c, &ev);
+    expect_events(&ev, c->expected, c->why);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Order, links, special files                                                                */
 
 Test(walk, entries_come_in_byte_order_and_every_extension_is_offered)
 {
-    put("t/b.csv", "x");
-    put("t/a/z", "x");
-    put("t/A.xlsx", "x");
-    put("t/c.png", "x");
-    put("t/noext", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/A.xlsx\n"
-                  "file t/a/z\n"
-                  "file t/b.csv\n"
-                  "file t/c.png\n"
-                  "file t/noext\n",
-                  "sorted by bytes, directories in place; no name filtered: the library "
-                  "decides what a file holds by its content");
+    static const struct walk_case c = {
+        .files = {"t/b.csv", "t/a/z", "t/A.xlsx", "t/c.png", "t/noext"},
+        .paths = {"t"},
+        .expected = "file t/A.xlsx\n"
+                    "file t/a/z\n"
+                    "file t/b.csv\n"
+                    "file t/c.png\n"
+                    "file t/noext\n",
+        .why = "sorted by bytes, directories in place; no name filtered: the library decides "
+               "what a file holds by its content",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, symlinks_in_directories_not_followed_by_default)
 {
-    put("t/a.csv", "x");
-    put("outside/o.csv", "x");
-    link_to("../outside", "t/dir-link");
-    link_to("a.csv", "t/file-link");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "skip t/dir-link: symbolic link\n"
-                  "skip t/file-link: symbolic link\n",
-                  "links inside a directory are skipped, with the reason");
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "outside/o.csv"},
+        .links = {{"../outside", "t/dir-link"}, {"a.csv", "t/file-link"}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\n"
+                    "skip t/dir-link: symbolic link\n"
+                    "skip t/file-link: symbolic link\n",
+        .why = "links inside a directory are skipped, with the reason",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, follow_enters_links_and_skips_a_loop_by_device_and_inode)
 {
-    put("t/a.csv", "x");
-    put("t/sub/s.csv", "x");
-    put("outside/o.csv", "x");
-    link_to("../outside", "t/dir-link");
-    link_to("..", "t/sub/up"); /* t/sub/up is t: a loop */
-    link_to("nowhere", "t/broken");
-    struct walk_options wo = {0};
-    option(&wo, 'L', NULL);
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "skip t/broken: broken symbolic link\n"
-                  "file t/dir-link/o.csv\n"
-                  "file t/sub/s.csv\n"
-                  "skip t/sub/up: directory loop: already being walked\n",
-                  "the linked directory is walked once, the loop back to t is not "
-                  "entered, the broken link is said");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "t/sub/s.csv", "outside/o.csv"},
+        .links = {{"../outside", "t/dir-link"},
+                  {"..", "t/sub/up"}, /* t/sub/up is t: a loop */
+                  {"nowhere", "t/broken"}},
+        .options = {{'L', NULL}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\n"
+                    "skip t/broken: broken symbolic link\n"
+                    "file t/dir-link/o.csv\n"
+                    "file t/sub/s.csv\n"
+                    "skip t/sub/up: directory loop: already being walked\n",
+        .why = "the linked directory is walked once, the loop back to t is not entered, the "
+               "broken link is said",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, follow_opens_linked_files_following_links)
 {
-    put("t/a.csv", "x");
-    link_to("a.csv", "t/b-link.csv");
-    struct walk_options wo = {0};
-    option(&wo, 'L', NULL);
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "file t/b-link.csv (follow)\n",
-                  "a file reached through a link is to be opened following it");
+    static const struct walk_case c = {
+        .files = {"t/a.csv"},
+        .links = {{"a.csv", "t/b-link.csv"}},
+        .options = {{'L', NULL}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\n"
+                    "file t/b-link.csv (follow)\n",
+        .why = "a file reached through a link is to be opened following it",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, fifo_inside_a_directory_skipped_with_its_kind)
 {
-    put("t/a.csv", "x");
+    static const struct walk_case c = {
+        .files = {"t/a.csv"},
+        .paths = {"t"},
+        .expected = "file t/a.csv\nskip t/pipe: fifo\n",
+        .why = "a fifo could block",
+    };
+    make_tree(&c);
     cr_assert_eq(mkfifo("t/pipe", 0600), 0, "mkfifo");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev, "file t/a.csv\nskip t/pipe: fifo\n", "a fifo could block");
+    expect_walk(&c);
 }
 
 Test(walk, piiscan_temporary_files_skipped)
 {
-    put("t/.a.csv.piiscan-Ab12Cd.tmp", "x");
-    put("t/.hidden.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "skip t/.a.csv.piiscan-Ab12Cd.tmp: piiscan temporary file\n"
-                  "file t/.hidden.csv\n",
-                  "hidden files are scanned; redact's temporary files are not");
+    static const struct walk_case c = {
+        .files = {"t/.a.csv.piiscan-Ab12Cd.tmp", "t/.hidden.csv"},
+        .paths = {"t"},
+        .expected = "skip t/.a.csv.piiscan-Ab12Cd.tmp: piiscan temporary file\n"
+                    "file t/.hidden.csv\n",
+        .why = "hidden files are scanned; redact's temporary files are not",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -262,49 +314,56 @@ Test(walk, piiscan_temporary_files_skipped)
 
 Test(walk, file_vanishing_during_the_walk_is_an_error_not_a_skip)
 {
-    put("t/a.csv", "x");
-    put("t/b.csv", "x");
-    put("t/c.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {.unlink_on_first_file = "t/b.csv"};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "error t/b.csv: No such file or directory\n"
-                  "file t/c.csv\n",
-                  "b.csv was listed, then removed: an error (never clean), and the walk "
-                  "goes on");
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "t/b.csv", "t/c.csv"},
+        .paths = {"t"},
+        .unlink_on_first_file = "t/b.csv",
+        .expected = "file t/a.csv\n"
+                    "error t/b.csv: No such file or directory\n"
+                    "file t/c.csv\n",
+        .why = "b.csv was listed, then removed: an error (never clean), and the walk goes on",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, directory_vanishing_during_the_walk_is_an_error)
 {
-    put("t/a.csv", "x");
-    put("t/b/x.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {.unlink_on_first_file = "t/b/x.csv", .rmdir_on_first_file = "t/b"};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "error t/b: No such file or directory\n",
-                  "t/b was listed, then removed: an error");
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "t/b/x.csv"},
+        .paths = {"t"},
+        .unlink_on_first_file = "t/b/x.csv",
+        .rmdir_on_first_file = "t/b",
+        .expected = "file t/a.csv\n"
+                    "error t/b: No such file or directory\n",
+        .why = "t/b was listed, then removed: an error",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, missing_path_is_an_error_and_the_next_path_is_walked)
 {
-    put("a.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "missing", "a.csv", NULL);
-    expect_events(&ev,
-                  "error missing: No such file or directory\n"
-                  "file a.csv (follow)\n",
-                  "reported, and the sweep goes on");
+    static const struct walk_case c = {
+        .files = {"a.csv"},
+        .paths = {"missing", "a.csv"},
+        .expected = "error missing: No such file or directory\n"
+                    "file a.csv (follow)\n",
+        .why = "reported, and the sweep goes on",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, unreadable_directory_reported_and_the_walk_goes_on)
 {
-    put("t/a/x.csv", "x");
-    put("t/b.csv", "x");
+    static const struct walk_case c = {
+        .files = {"t/a/x.csv", "t/b.csv"},
+        .paths = {"t"},
+        .expected = "error t/a: Permission denied\nfile t/b.csv\n",
+        .why = "reported, and the walk goes on",
+    };
+    make_tree(&c);
     cr_assert_eq(chmod("t/a", 0), 0, "chmod 0");
     /* Root reads any directory: the walk runs as nobody, root kept as the saved user id. */
     bool is_root = geteuid() == 0;
@@ -313,13 +372,11 @@ Test(walk, unreadable_directory_reported_and_the_walk_goes_on)
         if (seteuid(65534) < 0)
             cr_skip_test("cannot run as nobody: %s", strerror(errno));
     }
-    struct walk_options wo = {0};
     struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
+    walk_case(&c, &ev);
     if (is_root)
         cr_assert_eq(seteuid(0), 0, "root again, to clean up");
-    expect_events(&ev, "error t/a: Permission denied\nfile t/b.csv\n",
-                  "reported, and the walk goes on");
+    expect_events(&ev, c.expected, c.why);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -327,112 +384,96 @@ Test(walk, unreadable_directory_reported_and_the_walk_goes_on)
 
 Test(walk, exclude_leaves_out_matching_files_and_prunes_directories)
 {
-    put("t/a.csv", "x");
-    put("t/a.bak", "x");
-    put("t/old/x.csv", "x");
-    put("t/sub/old/y.csv", "x");
-    put("t/sub/z.bak", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_EXCLUDE, "*.bak");
-    option(&wo, WALK_OPT_EXCLUDE, "/old/");
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "skip t/a.bak: excluded by --exclude '*.bak'\n"
-                  "file t/a.csv\n"
-                  "skip t/old: excluded by --exclude '/old/'\n"
-                  "file t/sub/old/y.csv\n"
-                  "skip t/sub/z.bak: excluded by --exclude '*.bak'\n",
-                  "*.bak at any depth; /old/ anchored to the PATH walked");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "t/a.bak", "t/old/x.csv", "t/sub/old/y.csv", "t/sub/z.bak"},
+        .options = {{WALK_OPT_EXCLUDE, "*.bak"}, {WALK_OPT_EXCLUDE, "/old/"}},
+        .paths = {"t"},
+        .expected = "skip t/a.bak: excluded by --exclude '*.bak'\n"
+                    "file t/a.csv\n"
+                    "skip t/old: excluded by --exclude '/old/'\n"
+                    "file t/sub/old/y.csv\n"
+                    "skip t/sub/z.bak: excluded by --exclude '*.bak'\n",
+        .why = "*.bak at any depth; /old/ anchored to the PATH walked",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, include_keeps_matching_files_and_still_descends)
 {
-    put("t/a.csv", "x");
-    put("t/a.txt", "x");
-    put("t/d/b.csv", "x");
-    put("t/d/b.txt", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_INCLUDE, "*.csv");
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "skip t/a.txt: not matched by --include\n"
-                  "file t/d/b.csv\n"
-                  "skip t/d/b.txt: not matched by --include\n",
-                  "directories are walked; files must match");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"t/a.csv", "t/a.txt", "t/d/b.csv", "t/d/b.txt"},
+        .options = {{WALK_OPT_INCLUDE, "*.csv"}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\n"
+                    "skip t/a.txt: not matched by --include\n"
+                    "file t/d/b.csv\n"
+                    "skip t/d/b.txt: not matched by --include\n",
+        .why = "directories are walked; files must match",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, include_of_a_directory_keeps_everything_below_it_and_exclude_wins)
 {
-    put("t/keep/a.txt", "x");
-    put("t/keep/deep/b.txt", "x");
-    put("t/keep/c.bak", "x");
-    put("t/other/d.txt", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_INCLUDE, "keep/");
-    option(&wo, WALK_OPT_EXCLUDE, "*.bak");
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "file t/keep/a.txt\n"
-                  "skip t/keep/c.bak: excluded by --exclude '*.bak'\n"
-                  "file t/keep/deep/b.txt\n"
-                  "skip t/other/d.txt: not matched by --include\n",
-                  "keep/ includes its contents; --exclude beats --include");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"t/keep/a.txt", "t/keep/deep/b.txt", "t/keep/c.bak", "t/other/d.txt"},
+        .options = {{WALK_OPT_INCLUDE, "keep/"}, {WALK_OPT_EXCLUDE, "*.bak"}},
+        .paths = {"t"},
+        .expected = "file t/keep/a.txt\n"
+                    "skip t/keep/c.bak: excluded by --exclude '*.bak'\n"
+                    "file t/keep/deep/b.txt\n"
+                    "skip t/other/d.txt: not matched by --include\n",
+        .why = "keep/ includes its contents; --exclude beats --include",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, globs_match_below_the_path_walked_with_double_star)
 {
-    put("t/2023/q1/a.csv", "x");
-    put("t/2024/q1/b.csv", "x");
-    put("t/2024/c.csv", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_EXCLUDE, "2024/**/*.csv");
-    struct events ev = {0};
-    walk(&ev, &wo, "./t/", NULL);
-    expect_events(&ev,
-                  "file ./t/2023/q1/a.csv\n"
-                  "skip ./t/2024/c.csv: excluded by --exclude '2024/**/*.csv'\n"
-                  "skip ./t/2024/q1/b.csv: excluded by --exclude '2024/**/*.csv'\n",
-                  "the glob sees 2024/..., not t/2024/...; ** takes zero or more "
-                  "directories");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"t/2023/q1/a.csv", "t/2024/q1/b.csv", "t/2024/c.csv"},
+        .options = {{WALK_OPT_EXCLUDE, "2024/**/*.csv"}},
+        .paths = {"./t/"},
+        .expected = "file ./t/2023/q1/a.csv\n"
+                    "skip ./t/2024/c.csv: excluded by --exclude '2024/**/*.csv'\n"
+                    "skip ./t/2024/q1/b.csv: excluded by --exclude '2024/**/*.csv'\n",
+        .why = "the glob sees 2024/..., not t/2024/...; ** takes zero or more directories",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, named_file_is_matched_on_its_path_as_named)
 {
-    put("fixtures/a.csv", "x");
-    put("src/b.csv", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_EXCLUDE, "fixtures/");
-    struct events ev = {0};
-    walk(&ev, &wo, "fixtures/a.csv", "./src/b.csv", NULL);
-    expect_events(&ev,
-                  "skip fixtures/a.csv: under fixtures, which is excluded by --exclude "
-                  "'fixtures/'\n"
-                  "file ./src/b.csv (follow)\n",
-                  "a named file is what a walk of . would meet (as a pre-commit hook "
-                  "names staged files)");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"fixtures/a.csv", "src/b.csv"},
+        .options = {{WALK_OPT_EXCLUDE, "fixtures/"}},
+        .paths = {"fixtures/a.csv", "./src/b.csv"},
+        .expected = "skip fixtures/a.csv: under fixtures, which is excluded by --exclude "
+                    "'fixtures/'\n"
+                    "file ./src/b.csv (follow)\n",
+        .why = "a named file is what a walk of . would meet (as a pre-commit hook names staged "
+               "files)",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, globs_of_a_named_file_do_not_depend_on_the_path_before_it)
 {
-    put("sub/x.bak", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_EXCLUDE, "sub/*.bak");
-    struct events ev = {0};
-    walk(&ev, &wo, "sub", "sub/x.bak", NULL);
-    expect_events(&ev,
-                  "file sub/x.bak\n"
-                  "skip sub/x.bak: excluded by --exclude 'sub/*.bak'\n",
-                  "in the walk of sub the glob sees x.bak; named, the file is sub/x.bak");
-    walk_options_free(&wo);
+    static const struct walk_case c = {
+        .files = {"sub/x.bak"},
+        .options = {{WALK_OPT_EXCLUDE, "sub/*.bak"}},
+        .paths = {"sub", "sub/x.bak"},
+        .expected = "file sub/x.bak\n"
+                    "skip sub/x.bak: excluded by --exclude 'sub/*.bak'\n",
+        .why = "in the walk of sub the glob sees x.bak; named, the file is sub/x.bak",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -440,127 +481,121 @@ Test(walk, globs_of_a_named_file_do_not_depend_on_the_path_before_it)
 
 Test(walk, ignore_files_at_several_levels_with_negation)
 {
-    put("t/.piiscanignore", "# old exports\n*.bak\nlogs/\n");
-    put("t/a.bak", "x");
-    put("t/a.csv", "x");
-    put("t/logs/l.csv", "x");
-    put("t/sub/.piiscanignore", "!keep.bak\n");
-    put("t/sub/keep.bak", "x");
-    put("t/sub/other.bak", "x");
-    put("t/sub/deeper/.piiscanignore", "keep.bak\n!logs/\n");
-    put("t/sub/deeper/keep.bak", "x");
-    put("t/sub/deeper/logs/d.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    cr_expect_str_eq(
-        ev.text,
-        "file t/.piiscanignore\n"
-        "skip t/a.bak: ignored by t/.piiscanignore:2 (*.bak)\n"
-        "file t/a.csv\n"
-        "skip t/logs: ignored by t/.piiscanignore:3 (logs/)\n"
-        "file t/sub/.piiscanignore\n"
-        "file t/sub/deeper/.piiscanignore\n"
-        "skip t/sub/deeper/keep.bak: ignored by t/sub/deeper/.piiscanignore:1 (keep.bak)\n"
-        "file t/sub/deeper/logs/d.csv\n"
-        "file t/sub/keep.bak\n"
-        "skip t/sub/other.bak: ignored by t/.piiscanignore:2 (*.bak)\n",
-        "each file applies below its directory; the deepest file with a matching pattern "
-        "decides, a negation included");
+    static const struct walk_case c = {
+        .texts = {{"t/.piiscanignore", "# old exports\n*.bak\nlogs/\n"},
+                  {"t/sub/.piiscanignore", "!keep.bak\n"},
+                  {"t/sub/deeper/.piiscanignore", "keep.bak\n!logs/\n"}},
+        .files = {"t/a.bak", "t/a.csv", "t/logs/l.csv", "t/sub/keep.bak", "t/sub/other.bak",
+                  "t/sub/deeper/keep.bak", "t/sub/deeper/logs/d.csv"},
+        .paths = {"t"},
+        .expected =
+            "file t/.piiscanignore\n"
+            "skip t/a.bak: ignored by t/.piiscanignore:2 (*.bak)\n"
+            "file t/a.csv\n"
+            "skip t/logs: ignored by t/.piiscanignore:3 (logs/)\n"
+            "file t/sub/.piiscanignore\n"
+            "file t/sub/deeper/.piiscanignore\n"
+            "skip t/sub/deeper/keep.bak: ignored by t/sub/deeper/.piiscanignore:1 (keep.bak)\n"
+            "file t/sub/deeper/logs/d.csv\n"
+            "file t/sub/keep.bak\n"
+            "skip t/sub/other.bak: ignored by t/.piiscanignore:2 (*.bak)\n",
+        .why = "each file applies below its directory; the deepest file with a matching pattern "
+               "decides, a negation included",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, ignore_file_patterns_are_anchored_to_their_directory)
 {
-    put("t/sub/.piiscanignore", "/a.csv\nx/b.csv\n");
-    put("t/sub/a.csv", "x");
-    put("t/sub/x/a.csv", "x");
-    put("t/sub/x/b.csv", "x");
-    put("t/a.csv", "x");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_NO_IGNORE, NULL);
+    static const struct walk_case c = {
+        .texts = {{"t/sub/.piiscanignore", "/a.csv\nx/b.csv\n"}},
+        .files = {"t/sub/a.csv", "t/sub/x/a.csv", "t/sub/x/b.csv", "t/a.csv"},
+        .paths = {"t"},
+        .expected = "file t/a.csv\n"
+                    "file t/sub/.piiscanignore\n"
+                    "skip t/sub/a.csv: ignored by t/sub/.piiscanignore:1 (/a.csv)\n"
+                    "file t/sub/x/a.csv\n"
+                    "skip t/sub/x/b.csv: ignored by t/sub/.piiscanignore:2 (x/b.csv)\n",
+        .why = "/a.csv is sub/a.csv only; x/b.csv is sub/x/b.csv",
+    };
+    static const struct walk_case no_ignore = {
+        .options = {{WALK_OPT_NO_IGNORE, NULL}},
+        .paths = {"t"},
+    };
+    make_tree(&c);
     struct events with = {0};
-    walk(&with, &wo, "t", NULL);
-    struct walk_options plain = {0};
-    struct events ev = {0};
-    walk(&ev, &plain, "t", NULL);
-    expect_events(&ev,
-                  "file t/a.csv\n"
-                  "file t/sub/.piiscanignore\n"
-                  "skip t/sub/a.csv: ignored by t/sub/.piiscanignore:1 (/a.csv)\n"
-                  "file t/sub/x/a.csv\n"
-                  "skip t/sub/x/b.csv: ignored by t/sub/.piiscanignore:2 (x/b.csv)\n",
-                  "/a.csv is sub/a.csv only; x/b.csv is sub/x/b.csv");
+    walk_case(&no_ignore, &with);
+    expect_walk(&c);
     cr_expect_eq(strstr(with.text, "skip"), NULL, "--no-ignore reads no ignore file: %s",
                  with.text);
 }
 
 Test(walk, ignored_directory_cannot_be_reopened_by_a_negation_inside)
 {
-    put(".piiscanignore", "build/\n!build/keep.csv\n");
-    put("build/keep.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, ".", NULL);
-    expect_events(&ev,
-                  "file ./.piiscanignore\n"
-                  "skip ./build: ignored by ./.piiscanignore:1 (build/)\n",
-                  "as in git: a file under an ignored directory stays ignored");
+    static const struct walk_case c = {
+        .texts = {{".piiscanignore", "build/\n!build/keep.csv\n"}},
+        .files = {"build/keep.csv"},
+        .paths = {"."},
+        .expected = "file ./.piiscanignore\n"
+                    "skip ./build: ignored by ./.piiscanignore:1 (build/)\n",
+        .why = "as in git: a file under an ignored directory stays ignored",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, named_paths_obey_the_ignore_files_on_the_way_down)
 {
-    put(".piiscanignore", "fixtures/\n");
-    put("fixtures/a.csv", "x");
-    put("src/.piiscanignore", "*.gen.csv\n");
-    put("src/b.gen.csv", "x");
-    put("src/c.csv", "x");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "fixtures/a.csv", "src/b.gen.csv", "src/c.csv", "fixtures", NULL);
-    expect_events(&ev,
-                  "skip fixtures/a.csv: under fixtures, which is ignored by "
-                  ".piiscanignore:1 (fixtures/)\n"
-                  "skip src/b.gen.csv: ignored by src/.piiscanignore:1 (*.gen.csv)\n"
-                  "file src/c.csv (follow)\n"
-                  "skip fixtures: ignored by .piiscanignore:1 (fixtures/)\n",
-                  "the ignore files of . and src apply to named paths below them");
+    static const struct walk_case c = {
+        .texts = {{".piiscanignore", "fixtures/\n"}, {"src/.piiscanignore", "*.gen.csv\n"}},
+        .files = {"fixtures/a.csv", "src/b.gen.csv", "src/c.csv"},
+        .paths = {"fixtures/a.csv", "src/b.gen.csv", "src/c.csv", "fixtures"},
+        .expected = "skip fixtures/a.csv: under fixtures, which is ignored by "
+                    ".piiscanignore:1 (fixtures/)\n"
+                    "skip src/b.gen.csv: ignored by src/.piiscanignore:1 (*.gen.csv)\n"
+                    "file src/c.csv (follow)\n"
+                    "skip fixtures: ignored by .piiscanignore:1 (fixtures/)\n",
+        .why = "the ignore files of . and src apply to named paths below them",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, named_paths_in_one_directory_read_its_ignore_file_once)
 {
-    put("d/x.csv", "x");
-    put("d/y.csv", "x");
-    put("e/z.csv", "x");
+    static const struct walk_case c = {
+        .files = {"d/x.csv", "d/y.csv", "e/z.csv"},
+        .paths = {"d/x.csv", "./d/y.csv", "e/z.csv", "d/x.csv"},
+        .expected = "skip d/.piiscanignore: not a regular file, not read for patterns\n"
+                    "file d/x.csv (follow)\n"
+                    "file ./d/y.csv (follow)\n"
+                    "file e/z.csv (follow)\n"
+                    "skip d/.piiscanignore: not a regular file, not read for patterns\n"
+                    "file d/x.csv (follow)\n",
+        .why = "a list of files in one directory looks at its ignore file once; another "
+               "directory in between makes it looked at again",
+    };
+    make_tree(&c);
     cr_assert_eq(mkdir("d/.piiscanignore", 0755), 0, "an ignore file that cannot be read");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "d/x.csv", "./d/y.csv", "e/z.csv", "d/x.csv", NULL);
-    expect_events(&ev,
-                  "skip d/.piiscanignore: not a regular file, not read for patterns\n"
-                  "file d/x.csv (follow)\n"
-                  "file ./d/y.csv (follow)\n"
-                  "file e/z.csv (follow)\n"
-                  "skip d/.piiscanignore: not a regular file, not read for patterns\n"
-                  "file d/x.csv (follow)\n",
-                  "a list of files in one directory looks at its ignore file once; another "
-                  "directory in between makes it looked at again");
+    expect_walk(&c);
 }
 
 Test(walk, symlinked_ignore_file_is_not_read)
 {
-    put("t/real", "*.csv\n");
-    put("t/a.csv", "x");
-    link_to("real", "t/.piiscanignore");
-    struct walk_options wo = {0};
-    struct events ev = {0};
-    walk(&ev, &wo, "t", NULL);
-    expect_events(&ev,
-                  "skip t/.piiscanignore: symbolic link, not read for patterns\n"
-                  "skip t/.piiscanignore: symbolic link\n"
-                  "file t/a.csv\n"
-                  "file t/real\n",
-                  "as git does for .gitignore: a link could bring patterns from "
-                  "anywhere");
+    static const struct walk_case c = {
+        .texts = {{"t/real", "*.csv\n"}},
+        .files = {"t/a.csv"},
+        .links = {{"real", "t/.piiscanignore"}},
+        .paths = {"t"},
+        .expected = "skip t/.piiscanignore: symbolic link, not read for patterns\n"
+                    "skip t/.piiscanignore: symbolic link\n"
+                    "file t/a.csv\n"
+                    "file t/real\n",
+        .why = "as git does for .gitignore: a link could bring patterns from anywhere",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -568,17 +603,18 @@ Test(walk, symlinked_ignore_file_is_not_read)
 
 Test(walk, max_filesize_skips_bigger_files_with_a_reason)
 {
-    put("t/small.csv", "0123456789"); /* 10 bytes: at the limit */
-    put("t/big.csv", "0123456789a");  /* 11 bytes */
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_MAX_FILESIZE, "10");
-    struct events ev = {0};
-    walk(&ev, &wo, "t", "t/big.csv", NULL);
-    expect_events(&ev,
-                  "skip t/big.csv: larger than --max-filesize (11 bytes)\n"
-                  "file t/small.csv\n"
-                  "skip t/big.csv: larger than --max-filesize (11 bytes)\n",
-                  "at the limit is scanned, above it is not, named or walked");
+    static const struct walk_case c = {
+        .texts = {{"t/small.csv", "0123456789"}, /* 10 bytes: at the limit */
+                  {"t/big.csv", "0123456789a"}}, /* 11 bytes */
+        .options = {{WALK_OPT_MAX_FILESIZE, "10"}},
+        .paths = {"t", "t/big.csv"},
+        .expected = "skip t/big.csv: larger than --max-filesize (11 bytes)\n"
+                    "file t/small.csv\n"
+                    "skip t/big.csv: larger than --max-filesize (11 bytes)\n",
+        .why = "at the limit is scanned, above it is not, named or walked",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, one_file_system_stays_off_other_mounts)
@@ -604,126 +640,119 @@ Test(walk, one_file_system_stays_off_other_mounts)
     put(inside, "x");
     put("t/a.csv", "x");
     link_to(other, "t/mnt");
-    struct walk_options wo = {0};
-    option(&wo, 'L', NULL);
-    struct events crossing = {0};
-    walk(&crossing, &wo, "t", NULL);
-    option(&wo, WALK_OPT_ONE_FILE_SYSTEM, NULL);
-    struct events staying = {0};
-    walk(&staying, &wo, "t", NULL);
+    static const struct walk_case crossing = {
+        .options = {{'L', NULL}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\nfile t/mnt/o.csv\n",
+        .why = "without the option the other file system is walked",
+    };
+    static const struct walk_case staying = {
+        .options = {{'L', NULL}, {WALK_OPT_ONE_FILE_SYSTEM, NULL}},
+        .paths = {"t"},
+        .expected = "file t/a.csv\nskip t/mnt: on another file system\n",
+        .why = "with it, its st_dev keeps it out",
+    };
+    struct events crossed = {0};
+    walk_case(&crossing, &crossed);
+    struct events stayed = {0};
+    walk_case(&staying, &stayed);
     unlink(inside);
     rmdir(other);
-    expect_events(&crossing, "file t/a.csv\nfile t/mnt/o.csv\n",
-                  "without the option the other file system is walked");
-    expect_events(&staying, "file t/a.csv\nskip t/mnt: on another file system\n",
-                  "with it, its st_dev keeps it out");
+    expect_events(&crossed, crossing.expected, crossing.why);
+    expect_events(&stayed, staying.expected, staying.why);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* --files-from                                                                               */
 
-static void write_bytes(const char *path, const char *bytes, size_t n)
-{
-    FILE *fp = fopen(path, "w");
-    cr_assert_not_null(fp, "create %s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, fp), n, "write %s", path);
-    cr_assert_eq(fclose(fp), 0, "close %s", path);
-}
-
 Test(walk, files_from_reads_one_path_per_line_after_the_command_line)
 {
-    put("a.csv", "x");
-    put("d/b.csv", "x");
-    put("d/c.csv", "x");
-    put("-", "x");
-    static const char list[] = "d\n\na.csv\n-\nmissing.csv";
-    write_bytes("list", list, sizeof list - 1);
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "list");
-    struct events ev = {0};
-    walk(&ev, &wo, "d/c.csv", NULL);
-    expect_events(&ev,
-                  "file d/c.csv (follow)\n"
-                  "file d/b.csv\n"
-                  "file d/c.csv\n"
-                  "file a.csv (follow)\n"
-                  "file ./- (follow)\n"
-                  "error missing.csv: No such file or directory\n",
-                  "PATHs first, then the list; a directory in the list is walked; empty "
-                  "lines name nothing; '-' in a list is a file; the last line needs no "
-                  "newline");
+    static const struct walk_case c = {
+        .files = {"a.csv", "d/b.csv", "d/c.csv", "-"},
+        .texts = {{"list", "d\n\na.csv\n-\nmissing.csv"}},
+        .options = {{WALK_OPT_FILES_FROM, "list"}},
+        .paths = {"d/c.csv"},
+        .expected = "file d/c.csv (follow)\n"
+                    "file d/b.csv\n"
+                    "file d/c.csv\n"
+                    "file a.csv (follow)\n"
+                    "file ./- (follow)\n"
+                    "error missing.csv: No such file or directory\n",
+        .why = "PATHs first, then the list; a directory in the list is walked; empty lines name "
+               "nothing; '-' in a list is a file; the last line needs no newline",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, files_from_with_null_takes_names_with_newlines_and_spaces)
 {
-    put("a b.csv", "x");
-    put("line\nbreak.csv", "x");
-    put("顧客.csv", "x");
+    static const struct walk_case c = {
+        .files = {"a b.csv", "line\nbreak.csv", "顧客.csv"},
+        .options = {{WALK_OPT_FILES_FROM, "list0"}, {'0', NULL}},
+        .expected = "file a b.csv (follow)\n"
+                    "file line\nbreak.csv (follow)\n"
+                    "file 顧客.csv (follow)\n",
+        .why = "as find -print0 and git diff -z write them",
+    };
+    make_tree(&c);
     static const char list[] = "a b.csv\0line\nbreak.csv\0顧客.csv\0";
     write_bytes("list0", list, sizeof list - 1);
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "list0");
-    option(&wo, '0', NULL);
-    struct events ev = {0};
-    walk(&ev, &wo, NULL);
-    expect_events(&ev,
-                  "file a b.csv (follow)\n"
-                  "file line\nbreak.csv (follow)\n"
-                  "file 顧客.csv (follow)\n",
-                  "as find -print0 and git diff -z write them");
+    expect_walk(&c);
 }
 
 Test(walk, files_from_on_standard_input)
 {
-    put("a.csv", "x");
-    write_bytes("list", "a.csv\n", 6);
+    static const struct walk_case c = {
+        .files = {"a.csv"},
+        .texts = {{"list", "a.csv\n"}},
+        .options = {{WALK_OPT_FILES_FROM, "-"}},
+        .paths = {"-"},
+        .expected = "error -: standard input is read as the list of --files-from; it cannot be "
+                    "scanned as well\n"
+                    "file a.csv (follow)\n",
+        .why = "'-' is the list, so it cannot be a PATH too",
+    };
+    make_tree(&c);
     cr_assert_not_null(freopen("list", "r", stdin), "stdin from the list");
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "-");
-    struct events ev = {0};
-    walk(&ev, &wo, "-", NULL);
-    expect_events(&ev,
-                  "error -: standard input is read as the list of --files-from; it cannot "
-                  "be scanned as well\n"
-                  "file a.csv (follow)\n",
-                  "'-' is the list, so it cannot be a PATH too");
+    expect_walk(&c);
 }
 
 Test(walk, files_from_with_nul_bytes_needs_null)
 {
-    put("a.csv", "x");
+    static const struct walk_case c = {
+        .files = {"a.csv"},
+        .options = {{WALK_OPT_FILES_FROM, "list0"}},
+        .expected = "error list0: the list holds NUL bytes: a list made by find -print0 or git "
+                    "-z needs -0 (--null)\n",
+        .why = "a -print0 list read by lines is refused, not read as odd names",
+    };
+    make_tree(&c);
     write_bytes("list0", "a.csv\0a.csv\0", 12);
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "list0");
-    struct events ev = {0};
-    walk(&ev, &wo, NULL);
-    expect_events(&ev,
-                  "error list0: the list holds NUL bytes: a list made by find -print0 or "
-                  "git -z needs -0 (--null)\n",
-                  "a -print0 list read by lines is refused, not read as odd names");
+    expect_walk(&c);
 }
 
 Test(walk, files_from_with_null_but_only_lines_is_refused)
 {
-    write_bytes("list", "a.csv\nb.csv\n", 12);
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "list");
-    option(&wo, '0', NULL);
-    struct events ev = {0};
-    walk(&ev, &wo, NULL);
-    expect_events(&ev,
-                  "error list: the list has lines but no NUL byte: with -0 (--null) it "
-                  "would be one name; drop -0 for a list of lines\n",
-                  "a list of lines read with -0 would be one name");
+    static const struct walk_case c = {
+        .texts = {{"list", "a.csv\nb.csv\n"}},
+        .options = {{WALK_OPT_FILES_FROM, "list"}, {'0', NULL}},
+        .expected = "error list: the list has lines but no NUL byte: with -0 (--null) it would "
+                    "be one name; drop -0 for a list of lines\n",
+        .why = "a list of lines read with -0 would be one name",
+    };
+    make_tree(&c);
+    expect_walk(&c);
 }
 
 Test(walk, files_from_missing_list_is_an_error)
 {
-    struct walk_options wo = {0};
-    option(&wo, WALK_OPT_FILES_FROM, "no-such-list");
-    struct events ev = {0};
-    walk(&ev, &wo, NULL);
-    expect_events(&ev, "error no-such-list: No such file or directory\n", "said");
+    static const struct walk_case c = {
+        .options = {{WALK_OPT_FILES_FROM, "no-such-list"}},
+        .expected = "error no-such-list: No such file or directory\n",
+        .why = "said",
+    };
+    expect_walk(&c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
