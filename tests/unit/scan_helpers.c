@@ -78,6 +78,8 @@ int test_collect(const piiscan_finding *f, void *user)
         .cell = f->cell != NULL ? copy_of(f->cell, strlen(f->cell)) : NULL,
         .text = copy_of(f->text, f->text_len),
         .text_len = f->text_len,
+        .confidence = f->confidence,
+        .detector = f->detector,
     };
     return s->stop_after != 0 && s->n >= s->stop_after;
 }

@@ -28,6 +28,8 @@ typedef struct test_finding {
     char *cell;
     char *text;
     size_t text_len;
+    double confidence;
+    const char *detector; /* static in the library */
 } test_finding;
 
 /** The findings of a scan, in the order reported. Zero-initialise; set `max` and `stop_after`

@@ -359,7 +359,7 @@ static struct decoded decode_by_character(piiscan_encoding enc, const char *buf,
     while (i < len) {
         uint32_t cp;
         bool is_invalid;
-        size_t used = pii_decode_char(tables, enc, s + i, len - i, true, &cp, &is_invalid);
+        size_t used = pii_decode_char(codec_tables, enc, s + i, len - i, true, &cp, &is_invalid);
         cr_assert_gt(used, 0, "a final character always uses a byte");
         size_t w = pii_utf8_put(cp, out.text.data + out.text.len);
         for (size_t k = 0; k < w; k++)
@@ -478,7 +478,7 @@ static struct decoded decode_cut(piiscan_encoding enc, const char *buf, size_t l
 {
     struct decoded out = {0};
     pii_decoder d;
-    pii_decoder_init(&d, tables);
+    pii_decoder_init(&d, codec_tables);
     pii_decoder_reset(&d, enc, 0);
     const unsigned char *s = (const unsigned char *)buf;
     cr_assert_eq(pii_decoder_push(&d, s, cut, false, &out.text), PIISCAN_OK);
