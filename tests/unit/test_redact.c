@@ -783,3 +783,43 @@ Test(redact, masks_of_other_signs_verify_in_name_and_address_columns)
     }
     free(csv);
 }
+
+/* Whether the code unit at s, of `unit` bytes (1, or 2 for UTF-16LE), is CR or LF. */
+static bool is_line_end_unit(const char *s, size_t unit)
+{
+    return (s[0] == '\r' || s[0] == '\n') && (unit == 1 || s[1] == '\0');
+}
+
+/* An address typed on two lines in one cell holds a line break; here a lone CR and a lone LF,
+ * as mixed files have them. Every mask keeps the file's lines: full and partial masks leave
+ * each line end where it was, a token is followed by as many line ends as the value held
+ * (the lone CR written as CRLF, or it and the LF after it would read as one line end). */
+Test(redact, line_ends_inside_a_value_stay_with_every_mask)
+{
+    const char *csv = "氏名,住所\n山田太郎,\"東京都渋谷区神宮前1-2-3\rサンハイツ\n101号\"\n";
+    const piiscan_mask masks[] = {PIISCAN_MASK_FULL, PIISCAN_MASK_PARTIAL};
+    const char *const encodings[] = {"UTF-8", "CP932", "UTF-16LE"};
+    for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+        for (size_t e = 0; e < sizeof encodings / sizeof encodings[0]; e++) {
+            size_t in_len;
+            char *in = test_iconv(csv, strlen(csv), encodings[e], &in_len);
+            size_t n;
+            char *out = redact_text(masks[m], csv, encodings[e], &n);
+            cr_assert_eq(n, in_len, "mask %d in %s keeps the length", (int)masks[m], encodings[e]);
+            size_t unit = strcmp(encodings[e], "UTF-16LE") == 0 ? 2 : 1;
+            for (size_t i = 0; i < n; i += unit)
+                cr_assert(is_line_end_unit(in + i, unit) == is_line_end_unit(out + i, unit),
+                          "mask %d in %s: byte %zu is a line end in one and not the other",
+                          (int)masks[m], encodings[e], i);
+            free(in);
+            free(out);
+        }
+    }
+    size_t n;
+    char *out = redact_text(PIISCAN_MASK_TOKEN, csv, "UTF-8", &n);
+    const char *tag = strstr(out, "\"ADR_");
+    cr_assert_not_null(tag, "the address became a token: %s", out);
+    cr_assert(strncmp(tag + 5 + 16, "\r\n\n\"\n", 5) == 0,
+              "the token is followed by CRLF and LF, then the closing quote: %s", out);
+    free(out);
+}
