@@ -614,6 +614,8 @@ static int replace(piiscan_redactor *rd, pii_edit *e)
     int rc = pii_redact_replacement(rd, e->type, rd->stats.encoding, rd->span.data, rd->span.len,
                                     rd->is_after_lead_byte, &rd->out, &kept);
     e->out_kept = kept <= UINT32_MAX ? (uint32_t)kept : 0;
+    for (size_t i = 0; i < rd->chars.len; i++)
+        rd->replaced_invalid += rd->chars.v[i].is_invalid;
     return rc;
 }
 
@@ -632,6 +634,7 @@ static int write_pass(piiscan_redactor *rd, source *in, const struct sink *k)
                                         rd->stats.encoding == PIISCAN_ENCODING_EUCJP);
     rd->is_after_lead_byte = false;
     rd->carry_len = 0;
+    rd->replaced_invalid = 0;
     pii_error_clear(&rd->err);
     size_t next = 0; /* the next edit */
     bool is_in_span = false;
@@ -967,8 +970,10 @@ static int rescan(piiscan_redactor *rd, int fd, const void *buf, size_t len)
         what = "fields", was = i->fields, now = o->fields;
     else if (o->lines != i->lines)
         what = "lines", was = i->lines, now = o->lines;
-    else if (o->decode_errors != i->decode_errors)
-        what = "invalid byte sequences", was = i->decode_errors, now = o->decode_errors;
+    else if (o->decode_errors + rd->replaced_invalid != i->decode_errors)
+        what = "invalid byte sequences outside the replaced values",
+        was = i->decode_errors > rd->replaced_invalid ? i->decode_errors - rd->replaced_invalid : 0,
+        now = o->decode_errors;
     else if (o->encoding != i->encoding)
         what = "encoding", was = i->encoding, now = o->encoding;
     else if (o->format != i->format)

@@ -153,6 +153,8 @@ struct piiscan_redactor {
      * whether a span follows a lead byte that decoded as invalid (see pii_mask_span). */
     bool is_tracking;
     bool is_after_lead_byte;
+    /* Invalid byte sequences inside the spans replaced: the output has that many fewer. */
+    uint64_t replaced_invalid;
     unsigned char carry[8]; /* a character cut by the end of a chunk */
     size_t carry_len;
     unsigned char *buf_a;

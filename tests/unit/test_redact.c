@@ -790,6 +790,20 @@ static bool is_line_end_unit(const char *s, size_t unit)
     return (s[0] == '\r' || s[0] == '\n') && (unit == 1 || s[1] == '\0');
 }
 
+/* The redaction of in[0..n) with `mask`, which must write and then verify. */
+static buf redact_verified(piiscan_mask mask, const char *in, size_t n, const char *label)
+{
+    piiscan_redactor *rd = make_redactor(mask);
+    buf out = {0};
+    buf_put(&out, "", 0);
+    int rc = piiscan_redactor_redact_buffer(rd, in, n, NULL, to_buf, &out);
+    cr_assert_eq(rc, PIISCAN_OK, "%s: written: %s", label, piiscan_redactor_error(rd)->text);
+    rc = piiscan_redactor_verify_buffer(rd, in, n, out.data, out.len);
+    cr_assert_eq(rc, PIISCAN_OK, "%s: verified: %s", label, piiscan_redactor_error(rd)->text);
+    piiscan_redactor_free(rd);
+    return out;
+}
+
 /* An address typed on two lines in one cell holds a line break; here a lone CR and a lone LF,
  * as mixed files have them. Every mask keeps the file's lines: full and partial masks leave
  * each line end where it was, a token is followed by as many line ends as the value held
@@ -803,8 +817,9 @@ Test(redact, line_ends_inside_a_value_stay_with_every_mask)
         for (size_t e = 0; e < sizeof encodings / sizeof encodings[0]; e++) {
             size_t in_len;
             char *in = test_iconv(csv, strlen(csv), encodings[e], &in_len);
-            size_t n;
-            char *out = redact_text(masks[m], csv, encodings[e], &n);
+            buf redacted = redact_verified(masks[m], in, in_len, encodings[e]);
+            char *out = redacted.data;
+            size_t n = redacted.len;
             cr_assert_eq(n, in_len, "mask %d in %s keeps the length", (int)masks[m], encodings[e]);
             size_t unit = strcmp(encodings[e], "UTF-16LE") == 0 ? 2 : 1;
             for (size_t i = 0; i < n; i += unit)
@@ -815,11 +830,43 @@ Test(redact, line_ends_inside_a_value_stay_with_every_mask)
             free(out);
         }
     }
-    size_t n;
-    char *out = redact_text(PIISCAN_MASK_TOKEN, csv, "UTF-8", &n);
+    buf redacted = redact_verified(PIISCAN_MASK_TOKEN, csv, strlen(csv), "token");
+    char *out = redacted.data;
     const char *tag = strstr(out, "\"ADR_");
     cr_assert_not_null(tag, "the address became a token: %s", out);
     cr_assert(strncmp(tag + 5 + 16, "\r\n\n\"\n", 5) == 0,
               "the token is followed by CRLF and LF, then the closing quote: %s", out);
     free(out);
+}
+
+/* A broken byte inside a value is masked with the value (one narrow mask a byte): the output
+ * has fewer invalid sequences than the input by exactly those, which the verification allows;
+ * one outside every value stays as it was. */
+Test(redact, an_invalid_byte_inside_a_value_is_masked_and_the_output_verifies)
+{
+    const char *const encodings[] = {"UTF-8", "CP932"};
+    for (size_t e = 0; e < sizeof encodings / sizeof encodings[0]; e++) {
+        buf in = {0};
+        size_t n;
+        char *part = test_iconv("氏名,住所,メモ\n山田,東京都渋谷区",
+                                strlen("氏名,住所,メモ\n山田,東京都渋谷区"), encodings[e], &n);
+        buf_put(&in, part, n);
+        free(part);
+        buf_put(&in, "\xff", 1);
+        part = test_iconv("神宮前1-2-3,平日", strlen("神宮前1-2-3,平日"), encodings[e], &n);
+        buf_put(&in, part, n);
+        free(part);
+        buf_put(&in, "\xff\n", 2);
+        buf out = redact_verified(PIISCAN_MASK_FULL, in.data, in.len, encodings[e]);
+        cr_assert_eq(out.len, in.len, "%s: a mask a byte keeps the length", encodings[e]);
+        size_t broken = 0;
+        for (size_t i = 0; i < out.len; i++)
+            broken += (unsigned char)out.data[i] == 0xFF;
+        cr_assert_eq(broken, 1, "%s: the byte in the address is masked, the one in メモ kept",
+                     encodings[e]);
+        cr_assert_eq((unsigned char)out.data[out.len - 2], 0xFF,
+                     "%s: the byte outside every value is where it was", encodings[e]);
+        free(in.data);
+        free(out.data);
+    }
 }
