@@ -439,9 +439,11 @@ int pii_mask_span(const pii_masker *m, piiscan_mask mask, piiscan_type type, pii
         }
     }
     /* A line end inside a value (an address typed on two lines, in a quoted CSV field or a
-     * cell) is the file's structure, not the value's: masking it would join the lines. */
+     * cell) is the file's structure, not the value's: masking it would join the lines. So is
+     * a double quote: masking the closing quote of a field with text after it ("..."x, as
+     * Excel reads it) would run the field on into the next. */
     for (size_t i = 0; i < chars->len; i++)
-        keep[i] = keep[i] || (!chars->v[i].is_invalid && pii_is_line_end(chars->v[i].cp));
+        keep[i] = keep[i] || (!chars->v[i].is_invalid && pii_is_structure(chars->v[i].cp));
     int rc = PIISCAN_OK;
     size_t start = out->len;
     bool is_lead = true;

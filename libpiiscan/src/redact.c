@@ -551,30 +551,37 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
 }
 
 /* Whether rd->chars.v[i] is a line end (a valid CR or LF) that is `cp`. */
-static bool is_line_end_at(const piiscan_redactor *rd, size_t i, uint32_t cp)
+/* The structure character (pii_is_structure) at or after rd->chars.v[from], or 0. */
+static uint32_t next_structure(const piiscan_redactor *rd, size_t from)
 {
-    return i < rd->chars.len && !rd->chars.v[i].is_invalid && rd->chars.v[i].cp == cp;
+    for (size_t i = from; i < rd->chars.len; i++) {
+        const pii_char *c = &rd->chars.v[i];
+        if (!c->is_invalid && pii_is_structure(c->cp))
+            return c->cp;
+    }
+    return 0;
 }
 
-/* The line ends of the value in rd->chars, one for each it holds, to follow its token so that
- * the file keeps its lines (see pii_mask_span). Once the text between them is gone, a lone CR
- * followed by a lone LF would read as one CRLF: that CR is written as CRLF. */
-static int put_line_ends(piiscan_redactor *rd, piiscan_encoding enc, pii_bytes *out)
+/* The line ends and quotes of the value in rd->chars, each as it was and in order, to follow
+ * its token so that the file keeps its lines and records (see pii_mask_span). Once the text
+ * between them is gone, a lone CR followed by a lone LF would read as one CRLF: that CR is
+ * written as CRLF. */
+static int put_structure(piiscan_redactor *rd, piiscan_encoding enc, pii_bytes *out)
 {
     int rc = PIISCAN_OK;
     for (size_t i = 0; i < rd->chars.len && rc == PIISCAN_OK; i++) {
-        if (is_line_end_at(rd, i, '\n')) {
-            rc = pii_ascii_encode(enc, "\n", 1, out);
-        } else if (is_line_end_at(rd, i, '\r')) {
-            bool is_crlf = is_line_end_at(rd, i + 1, '\n');
-            size_t next = i + 1;
-            while (next < rd->chars.len && !is_line_end_at(rd, next, '\r') &&
-                   !is_line_end_at(rd, next, '\n'))
-                next++;
-            bool is_lf_next = is_line_end_at(rd, next, '\n');
-            rc = pii_ascii_encode(enc, "\r\n", is_crlf || is_lf_next ? 2 : 1, out);
-            i += is_crlf;
+        const pii_char *c = &rd->chars.v[i];
+        if (c->is_invalid || !pii_is_structure(c->cp))
+            continue;
+        if (c->cp != '\r') {
+            rc = pii_ascii_encode(enc, c->cp == '"' ? "\"" : "\n", 1, out);
+            continue;
         }
+        bool is_crlf = i + 1 < rd->chars.len && !rd->chars.v[i + 1].is_invalid &&
+                       rd->chars.v[i + 1].cp == '\n';
+        rc = pii_ascii_encode(enc, "\r\n", is_crlf || next_structure(rd, i + 1) == '\n' ? 2 : 1,
+                              out);
+        i += is_crlf;
     }
     return rc;
 }
@@ -604,7 +611,7 @@ int pii_redact_replacement(piiscan_redactor *rd, piiscan_type type, piiscan_enco
     char token[PII_TOKEN_MAX_CHARS];
     size_t k = pii_token_text(rd->key, type, rd->value.data, rd->value.len, token);
     rc = pii_ascii_encode(enc, token, k, out);
-    return rc == PIISCAN_OK ? put_line_ends(rd, enc, out) : rc;
+    return rc == PIISCAN_OK ? put_structure(rd, enc, out) : rc;
 }
 
 /* The replacement of one span, whose original bytes are rd->span, appended to rd->out. */

@@ -870,3 +870,23 @@ Test(redact, an_invalid_byte_inside_a_value_is_masked_and_the_output_verifies)
         free(out.data);
     }
 }
+
+/* Text after a field's closing quote stays in the field ("佐藤 花子"様, as Excel reads it), so
+ * the closing quote is inside the name: every mask keeps it (masked, the field would run on
+ * into the next line), and the output verifies. */
+Test(redact, a_quote_inside_a_value_stays_with_every_mask)
+{
+    const char *csv = "氏名,電話番号\n\"佐藤 花子\"様,090-1234-5678\n山田 太郎,03-1234-5678\n";
+    const piiscan_mask masks[] = {PIISCAN_MASK_FULL, PIISCAN_MASK_PARTIAL, PIISCAN_MASK_TOKEN};
+    for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+        char label[32];
+        snprintf(label, sizeof label, "mask %d", (int)masks[m]);
+        buf out = redact_verified(masks[m], csv, strlen(csv), label);
+        size_t quotes = 0;
+        for (size_t i = 0; i < out.len; i++)
+            quotes += out.data[i] == '"';
+        cr_assert_eq(quotes, 2, "%s: both quotes stay: %s", label, out.data);
+        cr_assert_null(strstr(out.data, "佐藤"), "%s: the name is replaced: %s", label, out.data);
+        free(out.data);
+    }
+}
