@@ -5,33 +5,21 @@
  * scan --state to tell one sweep's settings from another's. The options are read back through
  * the library's internal header, since the public API has no getters.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "cli.h"
+#include "cli_message_stub.h"
 #include "internal.h"
-
-/* option_values.c says what is wrong with a value through cli_message; the tests keep it. */
-static char last_message[512];
-
-void cli_message(const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(last_message, sizeof last_message, fmt, ap);
-    va_end(ap);
-    (void)path;
-}
 
 static piiscan_options *opt;
 
 static void make_options(void)
 {
     cr_assert_eq(piiscan_options_new(&opt), PIISCAN_OK);
-    last_message[0] = '\0';
+    test_cli_message[0] = '\0';
 }
 
 static void free_options(void)
@@ -80,10 +68,10 @@ Test(option_values, bad_value_is_refused_naming_its_option)
 {
     struct scanner_option_values v = {0};
     cr_assert_eq(scanner_option_parse(&v, opt, SCANNER_OPT_MIN_CONFIDENCE, "1.5"), -1);
-    cr_assert_not_null(strstr(last_message, "--min-confidence"), "said: %s", last_message);
+    cr_assert_not_null(strstr(test_cli_message, "--min-confidence"), "said: %s", test_cli_message);
     cr_assert_float_eq(opt->threshold, 0.5, 1e-9, "the default stands after a refusal");
     cr_assert_eq(scanner_option_parse(&v, opt, SCANNER_OPT_ENCODING, "latin1"), -1);
-    cr_assert_not_null(strstr(last_message, "--encoding"), "said: %s", last_message);
+    cr_assert_not_null(strstr(test_cli_message, "--encoding"), "said: %s", test_cli_message);
     cr_assert_eq(v.encoding, PIISCAN_ENCODING_AUTO, "an unknown encoding is not taken");
 }
 
@@ -91,5 +79,5 @@ Test(option_values, code_of_another_option_is_refused)
 {
     struct scanner_option_values v = {0};
     cr_assert_eq(scanner_option_parse(&v, opt, 'q', "x"), -1, "-q is not a scanner option");
-    cr_assert_neq(last_message[0], '\0', "it says why");
+    cr_assert_neq(test_cli_message[0], '\0', "it says why");
 }

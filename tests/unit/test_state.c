@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,23 +23,11 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "cli_message_stub.h"
 #include "state.h"
 
 #define SCANNER_VERSION "1.0.0"
 #define RULES           "types=all"
-
-/* cli_message of main.c, which is not linked here: keeps the last message for the tests. */
-static char last_message[512];
-
-void cli_message(const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(last_message, sizeof last_message, "%s: ", path != NULL ? path : "-");
-    va_start(ap, fmt);
-    vsnprintf(last_message + n, sizeof last_message - (size_t)n, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "test_state: %s\n", last_message);
-}
 
 static char dir[64];
 static char db_path[128];
@@ -50,7 +37,7 @@ static void make_dir(void)
     snprintf(dir, sizeof dir, "%s/piiscan-state.XXXXXX", "/tmp");
     cr_assert_not_null(mkdtemp(dir), "a temporary directory: %s", strerror(errno));
     snprintf(db_path, sizeof db_path, "%s/state.db", dir);
-    last_message[0] = '\0';
+    test_cli_message[0] = '\0';
 }
 
 static void remove_dir(void)
@@ -114,7 +101,8 @@ static void sqlite_exec(const char *path, const char *sql)
 static struct state *open_sweep(const char *version, const char *rules, const char *root)
 {
     struct state *st = NULL;
-    cr_assert_eq(state_open(db_path, STATE_SWEEP, &st), 0, "opening for a sweep: %s", last_message);
+    cr_assert_eq(state_open(db_path, STATE_SWEEP, &st), 0, "opening for a sweep: %s",
+                 test_cli_message);
     char root_copy[256];
     snprintf(root_copy, sizeof root_copy, "%s", root != NULL ? root : dir);
     char *roots[] = {root_copy};
@@ -124,7 +112,7 @@ static struct state *open_sweep(const char *version, const char *rules, const ch
 
 static void end_sweep(struct state *st, bool is_complete)
 {
-    cr_assert_eq(state_sweep_end(st, NULL, 0, is_complete), 0, "%s", last_message);
+    cr_assert_eq(state_sweep_end(st, NULL, 0, is_complete), 0, "%s", test_cli_message);
     state_close(st);
 }
 
@@ -137,7 +125,7 @@ static bool visit(struct state *st, const char *name, uint64_t phones, struct fi
     int fd = open(path, O_RDONLY);
     cr_assert_geq(fd, 0, "opening %s", name);
     struct state_file sf;
-    cr_assert_eq(state_file_check(st, path, fd, &sf), 0, "%s", last_message);
+    cr_assert_eq(state_file_check(st, path, fd, &sf), 0, "%s", test_cli_message);
     struct file_summary fs = {
         .path = path,
         .status = FILE_SCANNED,
@@ -150,7 +138,7 @@ static bool visit(struct state *st, const char *name, uint64_t phones, struct fi
     };
     fs.by_type[PIISCAN_TYPE_PHONE] = phones;
     const struct file_summary *rec = sf.is_unchanged ? &sf.summary : &fs;
-    cr_assert_eq(state_file_record(st, path, &sf, fd, rec), 0, "%s", last_message);
+    cr_assert_eq(state_file_record(st, path, &sf, fd, rec), 0, "%s", test_cli_message);
     close(fd);
     if (out != NULL)
         *out = *rec;
@@ -189,7 +177,7 @@ static int find_entry(void *user, const struct state_entry *e)
 static struct found entry_of(const char *name)
 {
     struct state *st = NULL;
-    cr_assert_eq(state_open(db_path, STATE_READ, &st), 0, "%s", last_message);
+    cr_assert_eq(state_open(db_path, STATE_READ, &st), 0, "%s", test_cli_message);
     struct found f = {.path = at(name)};
     cr_assert_eq(state_each_file(st, find_entry, &f), 0);
     state_close(st);
@@ -437,12 +425,13 @@ Test(state, second_sweep_on_the_same_state_is_refused_and_says_by_whom)
     cr_expect_null(second);
     char pid[32];
     snprintf(pid, sizeof pid, "pid %d", (int)getpid());
-    cr_expect(strstr(last_message, "another sweep") != NULL && strstr(last_message, pid) != NULL,
-              "the message names the other sweep: %s", last_message);
+    cr_expect(strstr(test_cli_message, "another sweep") != NULL &&
+                  strstr(test_cli_message, pid) != NULL,
+              "the message names the other sweep: %s", test_cli_message);
 
     /* A reader gets in meanwhile, and sees the sweep running. */
     struct state *reader = NULL;
-    cr_assert_eq(state_open(db_path, STATE_READ, &reader), 0, "%s", last_message);
+    cr_assert_eq(state_open(db_path, STATE_READ, &reader), 0, "%s", test_cli_message);
     const struct state_sweep *last;
     const struct state_sweep *previous;
     const struct state_sweep *unfinished;
@@ -453,7 +442,7 @@ Test(state, second_sweep_on_the_same_state_is_refused_and_says_by_whom)
     state_close(reader);
     end_sweep(first, true);
 
-    cr_assert_eq(state_open(db_path, STATE_SWEEP, &second), 0, "free again: %s", last_message);
+    cr_assert_eq(state_open(db_path, STATE_SWEEP, &second), 0, "free again: %s", test_cli_message);
     state_close(second);
 }
 
@@ -592,12 +581,12 @@ Test(state, database_of_another_program_or_no_database_is_refused)
     struct state *st = NULL;
     snprintf(db_path, sizeof db_path, "%s", at("notes.txt"));
     cr_expect_eq(state_open(db_path, STATE_SWEEP, &st), -1);
-    cr_expect(strstr(last_message, "not a piiscan state file") != NULL, "%s", last_message);
+    cr_expect(strstr(test_cli_message, "not a piiscan state file") != NULL, "%s", test_cli_message);
 
     snprintf(db_path, sizeof db_path, "%s", at("other.db"));
     sqlite_exec(db_path, "CREATE TABLE t (x)");
     cr_expect_eq(state_open(db_path, STATE_SWEEP, &st), -1);
-    cr_expect(strstr(last_message, "another program") != NULL, "%s", last_message);
+    cr_expect(strstr(test_cli_message, "another program") != NULL, "%s", test_cli_message);
 }
 
 Test(state, state_of_a_newer_schema_is_refused)
@@ -606,7 +595,7 @@ Test(state, state_of_a_newer_schema_is_refused)
     end_sweep(st, true);
     sqlite_exec(db_path, "PRAGMA user_version = 99");
     cr_expect_eq(state_open(db_path, STATE_SWEEP, &st), -1);
-    cr_expect(strstr(last_message, "newer piiscan") != NULL, "%s", last_message);
+    cr_expect(strstr(test_cli_message, "newer piiscan") != NULL, "%s", test_cli_message);
 }
 
 Test(state, reading_a_missing_state_file_fails_and_creates_nothing)

@@ -17,19 +17,8 @@
 #include <criterion/criterion.h>
 
 #include "cli.h"
+#include "cli_message_stub.h"
 #include "ignore.h"
-
-/* walk.c says what is wrong with an option value through cli_message; the tests keep it. */
-static char last_message[512];
-
-void cli_message(const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(last_message, sizeof last_message, fmt, ap);
-    va_end(ap);
-    (void)path;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Set-up                                                                                     */
@@ -142,7 +131,7 @@ static void expect_events(const struct events *ev, const char *expected, const c
 static void option(struct walk_options *wo, int c, const char *arg)
 {
     cr_assert_eq(walk_parse_option(wo, c, arg), 0, "option %d %s: %s", c, arg ? arg : "",
-                 last_message);
+                 test_cli_message);
 }
 
 static void write_bytes(const char *path, const char *bytes, size_t n)
@@ -776,9 +765,11 @@ Test(walk, bad_option_values_are_refused_with_a_message)
 {
     struct walk_options wo = {0};
     cr_expect_eq(walk_parse_option(&wo, WALK_OPT_MAX_FILESIZE, "0"), -1, "0 bytes");
-    cr_expect(strstr(last_message, "--max-filesize") != NULL, "names the option: %s", last_message);
+    cr_expect(strstr(test_cli_message, "--max-filesize") != NULL, "names the option: %s",
+              test_cli_message);
     cr_expect_eq(walk_parse_option(&wo, WALK_OPT_EXCLUDE, "!*.csv"), -1, "a leading !");
-    cr_expect(strstr(last_message, "--exclude") != NULL, "names the option: %s", last_message);
+    cr_expect(strstr(test_cli_message, "--exclude") != NULL, "names the option: %s",
+              test_cli_message);
     cr_expect_eq(walk_parse_option(&wo, WALK_OPT_INCLUDE, ""), -1, "an empty glob");
     cr_expect_eq(walk_parse_option(&wo, WALK_OPT_FILES_FROM, "a"), 0, "one list");
     cr_expect_eq(walk_parse_option(&wo, WALK_OPT_FILES_FROM, "b"), -1, "not two");
