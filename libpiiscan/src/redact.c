@@ -551,38 +551,54 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
 }
 
 /* Whether rd->chars.v[i] is a line end (a valid CR or LF) that is `cp`. */
-/* The structure character (pii_is_structure) at or after rd->chars.v[from], or 0. */
-static uint32_t next_structure(const piiscan_redactor *rd, size_t from)
+/* Whether rd->chars.v[i] is a line end or quote (pii_is_structure). */
+static bool is_structure_at(const piiscan_redactor *rd, size_t i)
 {
-    for (size_t i = from; i < rd->chars.len; i++) {
-        const pii_char *c = &rd->chars.v[i];
-        if (!c->is_invalid && pii_is_structure(c->cp))
-            return c->cp;
-    }
-    return 0;
+    const pii_char *c = &rd->chars.v[i];
+    return !c->is_invalid && pii_is_structure(c->cp);
 }
 
-/* The line ends and quotes of the value in rd->chars, each as it was and in order, to follow
- * its token so that the file keeps its lines and records (see pii_mask_span). Once the text
- * between them is gone, a lone CR followed by a lone LF would read as one CRLF: that CR is
- * written as CRLF. */
-static int put_structure(piiscan_redactor *rd, piiscan_encoding enc, pii_bytes *out)
+static int put_structure_char(const piiscan_redactor *rd, size_t i, piiscan_encoding enc,
+                              pii_bytes *out)
 {
+    uint32_t cp = rd->chars.v[i].cp;
+    return pii_ascii_encode(enc, cp == '"' ? "\"" : cp == '\r' ? "\r" : "\n", 1, out);
+}
+
+/* The token `token` of the value in rd->chars, with the value's line ends and quotes, so that
+ * the file keeps its lines and records (see pii_mask_span). They come in order, a run of them
+ * that starts the value before the token, the others after it; runs that other characters
+ * kept apart are kept apart by a mask character, or a lone CR and a later LF would read as one
+ * CRLF, and a closing quote and a later one as an escaped quote. */
+static int put_token(piiscan_redactor *rd, const char *token, size_t token_len,
+                     piiscan_encoding enc, pii_bytes *out)
+{
+    piiscan_encoding mask_enc =
+        enc <= PIISCAN_ENCODING_AUTO || enc >= PII_ENCODINGS ? PIISCAN_ENCODING_UTF8 : enc;
+    const unsigned char *mask = rd->masker.narrow[mask_enc];
+    size_t mask_len = rd->masker.narrow_len[mask_enc];
     int rc = PIISCAN_OK;
-    for (size_t i = 0; i < rd->chars.len && rc == PIISCAN_OK; i++) {
-        const pii_char *c = &rd->chars.v[i];
-        if (c->is_invalid || !pii_is_structure(c->cp))
-            continue;
-        if (c->cp != '\r') {
-            rc = pii_ascii_encode(enc, c->cp == '"' ? "\"" : "\n", 1, out);
+    size_t i = 0;
+    for (; i < rd->chars.len && is_structure_at(rd, i) && rc == PIISCAN_OK; i++)
+        rc = put_structure_char(rd, i, enc, out);
+    if (rc == PIISCAN_OK)
+        rc = pii_ascii_encode(enc, token, token_len, out);
+    bool is_apart = false;          /* other characters since the last structure character */
+    bool is_last_structure = false; /* what was written last is a structure character */
+    for (; i < rd->chars.len && rc == PIISCAN_OK; i++) {
+        if (!is_structure_at(rd, i)) {
+            is_apart = true;
             continue;
         }
-        bool is_crlf = i + 1 < rd->chars.len && !rd->chars.v[i + 1].is_invalid &&
-                       rd->chars.v[i + 1].cp == '\n';
-        rc = pii_ascii_encode(enc, "\r\n", is_crlf || next_structure(rd, i + 1) == '\n' ? 2 : 1,
-                              out);
-        i += is_crlf;
+        if (is_apart && is_last_structure)
+            rc = pii_bytes_put(out, mask, mask_len);
+        if (rc == PIISCAN_OK)
+            rc = put_structure_char(rd, i, enc, out);
+        is_apart = false;
+        is_last_structure = true;
     }
+    if (rc == PIISCAN_OK && is_apart && is_last_structure)
+        rc = pii_bytes_put(out, mask, mask_len);
     return rc;
 }
 
@@ -610,8 +626,7 @@ int pii_redact_replacement(piiscan_redactor *rd, piiscan_type type, piiscan_enco
         return rc;
     char token[PII_TOKEN_MAX_CHARS];
     size_t k = pii_token_text(rd->key, type, rd->value.data, rd->value.len, token);
-    rc = pii_ascii_encode(enc, token, k, out);
-    return rc == PIISCAN_OK ? put_structure(rd, enc, out) : rc;
+    return put_token(rd, token, k, enc, out);
 }
 
 /* The replacement of one span, whose original bytes are rd->span, appended to rd->out. */
