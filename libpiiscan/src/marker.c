@@ -12,8 +12,8 @@
 
 #include "internal.h"
 
-#define MARKER     "piiscan:allow"
-#define MARKER_LEN (sizeof MARKER - 1)
+static const char marker[] = "piiscan:allow";
+#define MARKER_LEN (sizeof marker - 1)
 
 bool pii_marker_in(const char *s, size_t n)
 {
@@ -23,7 +23,7 @@ bool pii_marker_in(const char *s, size_t n)
         const char *p = memchr(s, 'p', (size_t)(end - s) - (MARKER_LEN - 1));
         if (p == NULL)
             return false;
-        if (memcmp(p + 1, MARKER + 1, MARKER_LEN - 1) == 0)
+        if (memcmp(p + 1, &marker[1], MARKER_LEN - 1) == 0)
             return true;
         s = p + 1;
     }
