@@ -550,7 +550,6 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
     }
 }
 
-/* Whether rd->chars.v[i] is a line end (a valid CR or LF) that is `cp`. */
 /* Whether rd->chars.v[i] is a line end or quote (pii_is_structure). */
 static bool is_structure_at(const piiscan_redactor *rd, size_t i)
 {
@@ -558,6 +557,7 @@ static bool is_structure_at(const piiscan_redactor *rd, size_t i)
     return !c->is_invalid && pii_is_structure(c->cp);
 }
 
+/* Appends rd->chars.v[i], a line end or quote, in `enc`. */
 static int put_structure_char(const piiscan_redactor *rd, size_t i, piiscan_encoding enc,
                               pii_bytes *out)
 {
@@ -568,15 +568,12 @@ static int put_structure_char(const piiscan_redactor *rd, size_t i, piiscan_enco
 /* The token `token` of the value in rd->chars, with the value's line ends and quotes, so that
  * the file keeps its lines and records (see pii_mask_span). They come in order, a run of them
  * that starts the value before the token, the others after it; runs that other characters
- * kept apart are kept apart by a mask character, or a lone CR and a later LF would read as one
- * CRLF, and a closing quote and a later one as an escaped quote. */
+ * kept apart are kept apart by a space, or a lone CR and a later LF would read as one CRLF,
+ * and a closing quote and a later one as an escaped quote. A space, not a mask character: the
+ * claims of a column trim it, and the token stays the whole value. */
 static int put_token(piiscan_redactor *rd, const char *token, size_t token_len,
                      piiscan_encoding enc, pii_bytes *out)
 {
-    piiscan_encoding mask_enc =
-        enc <= PIISCAN_ENCODING_AUTO || enc >= PII_ENCODINGS ? PIISCAN_ENCODING_UTF8 : enc;
-    const unsigned char *mask = rd->masker.narrow[mask_enc];
-    size_t mask_len = rd->masker.narrow_len[mask_enc];
     int rc = PIISCAN_OK;
     size_t i = 0;
     for (; i < rd->chars.len && is_structure_at(rd, i) && rc == PIISCAN_OK; i++)
@@ -591,14 +588,14 @@ static int put_token(piiscan_redactor *rd, const char *token, size_t token_len,
             continue;
         }
         if (is_apart && is_last_structure)
-            rc = pii_bytes_put(out, mask, mask_len);
+            rc = pii_ascii_encode(enc, " ", 1, out);
         if (rc == PIISCAN_OK)
             rc = put_structure_char(rd, i, enc, out);
         is_apart = false;
         is_last_structure = true;
     }
     if (rc == PIISCAN_OK && is_apart && is_last_structure)
-        rc = pii_bytes_put(out, mask, mask_len);
+        rc = pii_ascii_encode(enc, " ", 1, out);
     return rc;
 }
 

@@ -127,9 +127,13 @@ bool pii_trie_is_redacted(const char *s, size_t start, size_t end)
 {
     if (memchr(s + start, '*', end - start) != NULL)
         return true;
-    /* A redactor writes a value's line ends and quotes after its token. */
-    while (end > start && (s[end - 1] == '"' || s[end - 1] == '\r' || s[end - 1] == '\n'))
+    /* A redactor writes a value's line ends and quotes after its token, spaced as they were;
+     * quotes kept in a field (an escaped "") may stand before it. */
+    while (end > start &&
+           (s[end - 1] == '"' || s[end - 1] == '\r' || s[end - 1] == '\n' || s[end - 1] == ' '))
         end--;
+    while (start < end && (s[start] == '"' || s[start] == ' '))
+        start++;
     /* A token: an upper-case tag, '_', then 16 letters of the token alphabet. */
     size_t tag = start;
     while (tag < end && s[tag] >= 'A' && s[tag] <= 'Z')
