@@ -439,6 +439,18 @@ static size_t copy_ascii(const unsigned char *s, size_t n, char *data, uint32_t 
     return run;
 }
 
+/* Sets the map entries of a character of up to three UTF-8 bytes to its offset `at`. With
+ * SSE2 it is one store of four entries, the fourth overwritten by what follows: the callers
+ * leave room for it. */
+static inline void map_character(uint32_t *map, uint32_t at)
+{
+#if defined(PII_DECODE_SSE2)
+    _mm_storeu_si128((__m128i *)(void *)map, _mm_set1_epi32((int)at));
+#else
+    map[0] = map[1] = map[2] = at;
+#endif
+}
+
 /* Decodes the run of valid double-byte characters at the start of s[0..n) through pt into
  * data, and their offsets (from + the character's first byte) into map; returns the input bytes
  * used, 0 when s does not start with such a character, and the output bytes in *out_len. Each
@@ -455,11 +467,7 @@ static size_t copy_pairs(const struct pair_table *pt, const unsigned char *s, si
         if (utf8 == 0)
             break;
         memcpy(data + len, &utf8, sizeof utf8);
-#if defined(PII_DECODE_SSE2)
-        _mm_storeu_si128((__m128i *)(void *)(map + len), _mm_set1_epi32((int)(from + i)));
-#else
-        map[len] = map[len + 1] = map[len + 2] = from + (uint32_t)i;
-#endif
+        map_character(map + len, from + (uint32_t)i);
         len += 3;
         i += 2;
     }
@@ -482,11 +490,7 @@ static size_t copy_utf8(const unsigned char *s, size_t n, char *data, uint32_t *
         if ((b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 > 0x9F))
             break;
         memcpy(data + i, s + i, 3);
-#if defined(PII_DECODE_SSE2)
-        _mm_storeu_si128((__m128i *)(void *)(map + i), _mm_set1_epi32((int)(from + i)));
-#else
-        map[i] = map[i + 1] = map[i + 2] = from + (uint32_t)i;
-#endif
+        map_character(map + i, from + (uint32_t)i);
         i += 3;
     }
     return i;
@@ -505,11 +509,7 @@ static size_t copy_utf16(const unsigned char *s, size_t n, bool is_be, char *dat
         uint32_t u = is_be ? (uint32_t)s[i] << 8 | s[i + 1] : (uint32_t)s[i + 1] << 8 | s[i];
         if (u >= 0xD800 && u <= 0xDFFF)
             break;
-#if defined(PII_DECODE_SSE2)
-        _mm_storeu_si128((__m128i *)(void *)(map + len), _mm_set1_epi32((int)(from + i)));
-#else
-        map[len] = map[len + 1] = map[len + 2] = from + (uint32_t)i;
-#endif
+        map_character(map + len, from + (uint32_t)i);
         if (u < 0x80) {
             data[len++] = (char)u;
         } else if (u < 0x800) {
