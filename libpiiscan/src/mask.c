@@ -443,7 +443,7 @@ int pii_mask_span(const pii_masker *m, piiscan_mask mask, piiscan_type type, pii
      * a double quote: masking the closing quote of a field with text after it ("..."x, as
      * Excel reads it) would run the field on into the next. */
     for (size_t i = 0; i < chars->len; i++)
-        keep[i] = keep[i] || (!chars->v[i].is_invalid && pii_is_structure(chars->v[i].cp));
+        keep[i] = keep[i] || pii_is_structure(&chars->v[i]);
     int rc = PIISCAN_OK;
     size_t start = out->len;
     bool is_lead = true;

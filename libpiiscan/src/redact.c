@@ -550,13 +550,6 @@ static void track(piiscan_redactor *rd, const unsigned char *p, size_t n, bool i
     }
 }
 
-/* Whether rd->chars.v[i] is a line end or quote (pii_is_structure). */
-static bool is_structure_at(const piiscan_redactor *rd, size_t i)
-{
-    const pii_char *c = &rd->chars.v[i];
-    return !c->is_invalid && pii_is_structure(c->cp);
-}
-
 /* Appends rd->chars.v[i], a line end or quote, in `enc`. */
 static int put_structure_char(const piiscan_redactor *rd, size_t i, piiscan_encoding enc,
                               pii_bytes *out)
@@ -576,14 +569,14 @@ static int put_token(piiscan_redactor *rd, const char *token, size_t token_len,
 {
     int rc = PIISCAN_OK;
     size_t i = 0;
-    for (; i < rd->chars.len && is_structure_at(rd, i) && rc == PIISCAN_OK; i++)
+    for (; i < rd->chars.len && pii_is_structure(&rd->chars.v[i]) && rc == PIISCAN_OK; i++)
         rc = put_structure_char(rd, i, enc, out);
     if (rc == PIISCAN_OK)
         rc = pii_ascii_encode(enc, token, token_len, out);
     bool is_apart = false;          /* other characters since the last structure character */
     bool is_last_structure = false; /* what was written last is a structure character */
     for (; i < rd->chars.len && rc == PIISCAN_OK; i++) {
-        if (!is_structure_at(rd, i)) {
+        if (!pii_is_structure(&rd->chars.v[i])) {
             is_apart = true;
             continue;
         }

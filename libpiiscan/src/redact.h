@@ -50,11 +50,11 @@ void pii_chars_free(pii_chars *chars);
  *  signs JIS X 0208 holds). This is the rule of Japanese fixed-width layouts: the characters
  *  that take two bytes in CP932, and East Asian Wide and Fullwidth in Unicode. */
 bool pii_is_wide(uint32_t cp);
-/** CR, LF and the double quote: what makes lines and quoted fields for the readers, kept
+/** A valid CR, LF or double quote: what makes lines and quoted fields for the readers, kept
  *  inside a replaced span so that the file keeps its lines and records however it quotes. */
-static inline bool pii_is_structure(uint32_t cp)
+static inline bool pii_is_structure(const pii_char *c)
 {
-    return cp == '\r' || cp == '\n' || cp == '"';
+    return !c->is_invalid && (c->cp == '\r' || c->cp == '\n' || c->cp == '"');
 }
 
 /** Checks one mask character (NUL-terminated UTF-8) for its slot, narrow or wide, as
